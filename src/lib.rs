@@ -3,4 +3,14 @@
 //! The binary (`src/main.rs`) only parses the command line and calls into this library, so
 //! tests and benchmarks drive the same code the binary runs.
 
+pub mod app;
+pub mod cli;
+pub mod config;
 pub mod llm;
+pub mod logging;
+pub mod paths;
+pub mod pricing;
+pub mod start;
+pub mod store;
+pub mod terminal;
+pub mod ui;

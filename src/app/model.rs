@@ -1,0 +1,162 @@
+//! `Model`: everything the cockpit shows. Only `update` (and the pre-draw layout pass) changes it.
+
+use std::time::Instant;
+
+use crate::app::input::PromptInput;
+use crate::app::keymap::Keymap;
+use crate::app::stream::{StreamState, UsageTotals};
+use crate::app::transcript::Transcript;
+use crate::pricing::Price;
+use crate::ui::layout::CockpitLayout;
+
+/// The cockpit's panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Chat,
+    Plan,
+    Watch,
+    Memory,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Chat, Pane::Plan, Pane::Watch, Pane::Memory];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Chat => "chat",
+            Pane::Plan => "plan",
+            Pane::Watch => "watch",
+            Pane::Memory => "memory",
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + 1) % Pane::ALL.len()]
+    }
+
+    pub fn prev(self) -> Pane {
+        let i = Pane::ALL.iter().position(|p| *p == self).unwrap_or(0);
+        Pane::ALL[(i + Pane::ALL.len() - 1) % Pane::ALL.len()]
+    }
+}
+
+/// Which cluster the cockpit points at, as shown in the status bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterInfo {
+    pub context: Option<String>,
+    pub namespace: String,
+    /// The built-in demo cluster: the status bar says so.
+    pub demo: bool,
+}
+
+/// What the cockpit starts with.
+pub struct ModelInit {
+    pub model_label: String,
+    pub price: Option<Price>,
+    pub cluster: ClusterInfo,
+    pub keymap: Keymap,
+    pub history: Vec<String>,
+    pub system_prompt: String,
+    /// Shown once in chat at start (e.g. a missing API key).
+    pub startup_notes: Vec<String>,
+    /// Pre-filled prompt (the demo's suggested first question).
+    pub suggested_prompt: Option<String>,
+    pub width: u16,
+    pub height: u16,
+}
+
+pub const PLACEHOLDER: &str =
+    "Ask about your cluster…  (Enter sends, Alt+Enter new line, ↑ earlier prompts)";
+
+pub struct Model {
+    pub focus: Pane,
+    pub transcript: Transcript,
+    pub input: PromptInput,
+    pub stream: StreamState,
+    /// Id of the stream in flight; events of older streams are ignored.
+    pub stream_id: u64,
+    pub usage: UsageTotals,
+    pub price: Option<Price>,
+    pub model_label: String,
+    pub cluster: ClusterInfo,
+    pub keymap: Keymap,
+    pub system_prompt: String,
+    pub help_open: bool,
+    pub width: u16,
+    pub height: u16,
+    /// Scroll offsets of the plan, watch and memory panes.
+    pub pane_scroll: [usize; 3],
+    /// A one-off hint in the status bar, cleared by the next key.
+    pub flash: Option<String>,
+    pub quitting: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    pub started: Instant,
+}
+
+impl Model {
+    pub fn new(init: ModelInit, now: Instant) -> Self {
+        let mut transcript = Transcript::new();
+        for note in init.startup_notes {
+            transcript.push(
+                crate::app::transcript::EntryKind::Info,
+                crate::ui::markdown::MarkdownDoc::from_text(&note),
+            );
+        }
+        let mut input = PromptInput::new(init.history, PLACEHOLDER);
+        if let Some(prompt) = init.suggested_prompt {
+            input.insert_text(&prompt);
+        }
+        Self {
+            focus: Pane::Chat,
+            transcript,
+            input,
+            stream: StreamState::Idle,
+            stream_id: 0,
+            usage: UsageTotals::default(),
+            price: init.price,
+            model_label: init.model_label,
+            cluster: init.cluster,
+            keymap: init.keymap,
+            system_prompt: init.system_prompt,
+            help_open: false,
+            width: init.width,
+            height: init.height,
+            pane_scroll: [0; 3],
+            flash: None,
+            quitting: false,
+            dirty: true,
+            started: now,
+        }
+    }
+
+    /// Where everything goes on the current terminal size.
+    pub fn layout(&self) -> CockpitLayout {
+        CockpitLayout::compute(
+            ratatui::layout::Rect::new(0, 0, self.width, self.height),
+            self.focus,
+            self.input.rows(),
+        )
+    }
+
+    /// Bring cached text layout up to date; the run loop calls this right before drawing.
+    pub fn prepare_draw(&mut self) {
+        let width = self.layout().transcript.width;
+        self.transcript.layout(width);
+    }
+
+    /// Session cost in USD, when the model's price is known.
+    pub fn cost(&self) -> Option<f64> {
+        self.price.map(|price| price.cost(self.usage.total()))
+    }
+
+    pub fn pane_scroll_mut(&mut self, pane: Pane) -> Option<&mut usize> {
+        match pane {
+            Pane::Chat => None,
+            Pane::Plan => Some(&mut self.pane_scroll[0]),
+            Pane::Watch => Some(&mut self.pane_scroll[1]),
+            Pane::Memory => Some(&mut self.pane_scroll[2]),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The event loop: select over terminal input, task results and the frame timer; update the
+//! model for everything queued, then draw once if something changed — at most 60 times a second.
+
+use std::time::{Duration, Instant};
+
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use crate::app::model::Model;
+use crate::app::msg::Msg;
+use crate::app::runtime::EffectRunner;
+use crate::app::update::update;
+use crate::terminal::SyncBackend;
+use crate::ui;
+
+/// Shortest time between two draws.
+pub const FRAME: Duration = Duration::from_micros(16_667);
+/// Most messages handled between two chances to draw, so a flood cannot starve the screen.
+const BATCH: usize = 4096;
+
+/// Terminal events the loop understands, already turned into `Msg`s (None = ignored).
+pub fn to_msg(event: crossterm::event::Event) -> Option<Msg> {
+    use crossterm::event::Event;
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(width, height) => Some(Msg::Resize { width, height }),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Run until the model asks to quit (or input ends). Returns the number of frames drawn.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    runner: &mut EffectRunner,
+    mut input: E,
+    rx: &mut mpsc::Receiver<Msg>,
+) -> std::io::Result<u64>
+where
+    B: Backend + SyncBackend,
+    E: Stream<Item = std::io::Result<crossterm::event::Event>> + Unpin,
+{
+    let mut frames = 0;
+    let mut last_draw: Option<Instant> = None;
+    let mut input_open = true;
+    loop {
+        if model.quitting {
+            runner.shutdown();
+            return Ok(frames);
+        }
+        let due = match (model.dirty, last_draw) {
+            (false, _) => None,
+            (true, None) => Some(Instant::now()),
+            (true, Some(at)) => Some(at + FRAME),
+        };
+        if let Some(due) = due
+            && due <= Instant::now()
+        {
+            draw(terminal, model)?;
+            frames += 1;
+            last_draw = Some(Instant::now());
+            continue;
+        }
+        let first = tokio::select! {
+            event = input.next(), if input_open => match event {
+                Some(Ok(event)) => to_msg(event),
+                Some(Err(error)) => return Err(error),
+                None => {
+                    input_open = false;
+                    Some(Msg::Shutdown)
+                }
+            },
+            msg = rx.recv() => msg,
+            () = sleep_until(due) => None,
+        };
+        let now = Instant::now();
+        if let Some(msg) = first {
+            for effect in update(model, msg, now) {
+                runner.run(effect);
+            }
+        }
+        // Drain what is already queued before drawing again.
+        for _ in 0..BATCH {
+            let Ok(msg) = rx.try_recv() else { break };
+            for effect in update(model, msg, now) {
+                runner.run(effect);
+            }
+        }
+    }
+}
+
+async fn sleep_until(due: Option<Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// One frame: lay out what changed, then draw inside a synchronized update.
+pub fn draw<B: Backend + SyncBackend>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+) -> std::io::Result<()> {
+    model.prepare_draw();
+    terminal.backend_mut().begin_sync()?;
+    let drawn = terminal
+        .draw(|frame| ui::cockpit::draw(frame, model))
+        .map(|_| ())
+        .map_err(|error| std::io::Error::other(error.to_string()));
+    terminal.backend_mut().end_sync()?;
+    drawn?;
+    model.dirty = false;
+    Ok(())
+}

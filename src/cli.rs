@@ -1,0 +1,74 @@
+//! The command line: `kubevibe` opens the cockpit; subcommands for the demo, the simulator and
+//! the configuration.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::CliOverrides;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubevibe",
+    version,
+    about = "A terminal cockpit for Kubernetes, driven by an LLM"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub llm: LlmFlags,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags that pick and tune the model, shared by the cockpit and the demo.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LlmFlags {
+    /// Model as provider:model, e.g. openai:gpt-4.1, anthropic:claude-sonnet-4-5, ollama:llama3.1:8b
+    #[arg(long, global = true)]
+    pub model: Option<String>,
+    /// Base URL of the provider's API (e.g. http://localhost:11434/v1)
+    #[arg(long, global = true)]
+    pub base_url: Option<String>,
+    /// Config file (default: $XDG_CONFIG_HOME/kubevibe/config.toml)
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Also write every streamed answer to this JSONL file, replayable with --model replay:FILE
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// Replay speed factor for replay:... models (2 = twice as fast)
+    #[arg(long, global = true)]
+    pub replay_speed: Option<f64>,
+}
+
+impl LlmFlags {
+    pub fn overrides(&self) -> CliOverrides {
+        CliOverrides {
+            config_path: self.config.clone(),
+            model: self.model.clone(),
+            base_url: self.base_url.clone(),
+            record: self.record.clone(),
+            replay_speed: self.replay_speed,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the cockpit on the built-in demo: a recorded model session, no key and no network
+    Demo,
+    /// Show or create the configuration
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective configuration and where each value came from (keys masked)
+    Show,
+    /// Write a commented example config file (0600) if none exists
+    Init,
+    /// Print the config file's path
+    Path,
+}

@@ -1,0 +1,145 @@
+//! Start-up: load the configuration, build the provider, open the cockpit or run a subcommand.
+
+use std::time::Instant;
+
+use color_eyre::eyre::{Result, WrapErr, eyre};
+use tokio::sync::mpsc;
+
+use crate::app::keymap::Keymap;
+use crate::app::model::{ClusterInfo, Model, ModelInit};
+use crate::app::runtime::{CHANNEL_CAPACITY, EffectRunner};
+use crate::cli::{Cli, Command, ConfigAction};
+use crate::config::{Config, ProcessEnv};
+use crate::store::history::PromptHistory;
+use crate::terminal::TerminalGuard;
+
+const CHAT_SYSTEM_PROMPT: &str = include_str!("../assets/prompts/chat_system.md");
+const DEMO_FIRST_QUESTION: &str = "why is checkout crashlooping?";
+const HISTORY_CAPACITY: usize = 1000;
+
+/// What the binary runs.
+pub async fn main(cli: Cli) -> Result<()> {
+    let mut overrides = cli.llm.overrides();
+    match cli.command {
+        None => open_cockpit(Config::load(&overrides, &ProcessEnv)?, CockpitKind::Cluster).await,
+        Some(Command::Demo) => {
+            overrides
+                .model
+                .get_or_insert_with(|| "replay:demo".to_string());
+            open_cockpit(Config::load(&overrides, &ProcessEnv)?, CockpitKind::Demo).await
+        }
+        Some(Command::Config { action }) => {
+            let config = Config::load(&overrides, &ProcessEnv)?;
+            match action {
+                ConfigAction::Show => print!("{}", config.show()),
+                ConfigAction::Path => println!("{}", config.paths.config_file.display()),
+                ConfigAction::Init => {
+                    let path = crate::config::init_config_file(&config.paths)?;
+                    println!("config file: {}", path.display());
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CockpitKind {
+    Cluster,
+    Demo,
+}
+
+async fn open_cockpit(config: Config, kind: CockpitKind) -> Result<()> {
+    // Highlighting tables take tens of milliseconds to load: never on the way to the first frame.
+    std::thread::spawn(crate::ui::markdown::warm_up);
+    let _log_guard = crate::logging::init(&config.paths.log_file);
+    let keymap = Keymap::new(&config.keys).map_err(|error| eyre!("{error}"))?;
+    let provider = crate::llm::build_provider(&config.llm).map_err(|error| eyre!("{error}"))?;
+    let history = match PromptHistory::open(&config.paths.history_file, HISTORY_CAPACITY) {
+        Ok(history) => Some(history),
+        Err(error) => {
+            tracing::warn!(%error, "prompt history unavailable");
+            None
+        }
+    };
+    let cluster = match kind {
+        CockpitKind::Demo => ClusterInfo {
+            context: Some("kubevibe-demo".into()),
+            namespace: "default".into(),
+            demo: true,
+        },
+        CockpitKind::Cluster => current_cluster(),
+    };
+    let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
+    let size = guard.terminal.size()?;
+    let init = ModelInit {
+        model_label: provider.label(),
+        price: config
+            .pricing
+            .lookup(&config.llm.provider, &config.llm.model),
+        cluster,
+        keymap,
+        history: history
+            .as_ref()
+            .map(|h| h.entries().to_vec())
+            .unwrap_or_default(),
+        system_prompt: CHAT_SYSTEM_PROMPT.to_string(),
+        startup_notes: config.missing_key_warning().into_iter().collect(),
+        suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
+        width: size.width,
+        height: size.height,
+    };
+    let mut model = Model::new(init, Instant::now());
+    let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
+    spawn_signal_watch(tx.clone());
+    let mut runner = EffectRunner::new(provider, tx, history);
+    let input = crossterm::event::EventStream::new();
+    let result =
+        crate::app::run::run(&mut guard.terminal, &mut model, &mut runner, input, &mut rx).await;
+    runner.shutdown();
+    drop(guard);
+    result.wrap_err("terminal input failed")?;
+    Ok(())
+}
+
+/// The kubeconfig's current context and namespace, for the status bar.
+fn current_cluster() -> ClusterInfo {
+    let Ok(kubeconfig) = kube::config::Kubeconfig::read() else {
+        return ClusterInfo {
+            context: None,
+            namespace: "default".into(),
+            demo: false,
+        };
+    };
+    let context = kubeconfig.current_context.clone();
+    let namespace = context
+        .as_ref()
+        .and_then(|name| kubeconfig.contexts.iter().find(|c| &c.name == name))
+        .and_then(|named| named.context.as_ref())
+        .and_then(|c| c.namespace.clone())
+        .unwrap_or_else(|| "default".into());
+    ClusterInfo {
+        context,
+        namespace,
+        demo: false,
+    }
+}
+
+/// SIGTERM and SIGHUP end the cockpit through the normal path, which restores the terminal.
+fn spawn_signal_watch(tx: mpsc::Sender<crate::app::msg::Msg>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(crate::app::msg::Msg::Shutdown).await;
+    });
+}

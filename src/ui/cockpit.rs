@@ -1,0 +1,41 @@
+//! Draws the whole cockpit from `&Model`: panes, status bar, small-terminal hint, help overlay.
+
+use ratatui::Frame;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::model::{Model, Pane};
+use crate::ui::{chat, help, panes, status, theme};
+
+pub fn draw(frame: &mut Frame<'_>, model: &Model) {
+    let layout = model.layout();
+    if layout.single && layout.status.area() == 0 {
+        frame.render_widget(Paragraph::new("kubevibe: terminal too small"), frame.area());
+        return;
+    }
+    if layout.single {
+        let hint = format!(
+            "{}x{}: one pane at a time ({}) · Tab next pane · 80x24 shows all",
+            model.width,
+            model.height,
+            model.focus.title()
+        );
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                hint,
+                ratatui::style::Style::default().fg(theme::WARN),
+            )),
+            layout.hint,
+        );
+    }
+    if layout.chat.area() > 0 {
+        chat::draw(frame, model, &layout);
+    }
+    for pane in [Pane::Plan, Pane::Watch, Pane::Memory] {
+        panes::draw(frame, model, pane, layout.pane(pane));
+    }
+    status::draw(frame, model, layout.status);
+    if model.help_open {
+        help::draw(frame, model, frame.area());
+    }
+}

@@ -1,0 +1,11 @@
+//! Views: read the `Model`, draw, never mutate it or do I/O.
+
+pub mod chat;
+pub mod cockpit;
+pub mod help;
+pub mod layout;
+pub mod markdown;
+pub mod panes;
+pub mod status;
+pub mod svg;
+pub mod theme;

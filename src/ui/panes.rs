@@ -1,0 +1,53 @@
+//! The plan, watch and memory panes. Until their features land they show an honest empty state.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::app::model::{Model, Pane};
+use crate::ui::theme;
+
+pub fn draw(frame: &mut Frame<'_>, model: &Model, pane: Pane, area: Rect) {
+    if area.area() == 0 {
+        return;
+    }
+    let focused = model.focus == pane;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme::border(focused))
+        .title(Span::styled(
+            format!(" {} ", pane.title()),
+            theme::title(focused),
+        ));
+    let lines: Vec<Line<'_>> = empty_state(model, pane)
+        .iter()
+        .map(|text| Line::styled(*text, theme::dim()))
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn empty_state(model: &Model, pane: Pane) -> &'static [&'static str] {
+    match pane {
+        Pane::Chat => &[],
+        Pane::Plan => &[
+            "No plan yet.",
+            "Commands the model plans will wait here for your approval; nothing runs without a key press.",
+        ],
+        Pane::Watch if model.cluster.context.is_none() => &[
+            "No cluster: no kubeconfig context was found.",
+            "Set KUBECONFIG or run `kubevibe demo` for the built-in demo cluster.",
+        ],
+        Pane::Watch => &[
+            "Not watching anything yet.",
+            "Live pods, deployments and events will stream here through the Kubernetes API.",
+        ],
+        Pane::Memory => &[
+            "Memory is empty.",
+            "What the cockpit learns about this cluster and incident will be kept here.",
+        ],
+    }
+}

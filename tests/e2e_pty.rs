@@ -1,0 +1,57 @@
+//! The real binary in a pseudo-terminal: the demo streams an answer on screen, and every way
+//! out (quit key, SIGTERM) restores the terminal.
+#![cfg(unix)]
+
+#[path = "support/pty.rs"]
+mod pty;
+
+use std::time::Duration;
+
+use pty::PtyApp;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn demo_streams_an_answer_then_quits_cleanly() {
+    let mut app = PtyApp::spawn(&["demo", "--replay-speed", "20"], 120, 36);
+    app.wait_for("why is checkout crashlooping?", WAIT);
+    app.wait_for("DEMO CLUSTER", WAIT);
+    app.send(b"\r");
+    app.wait_for("▌ you", WAIT);
+    app.wait_for("▌ kubevibe", WAIT);
+    app.wait_for("✓ done", WAIT);
+    // Ctrl+C with nothing in flight quits.
+    app.send(b"\x03");
+    assert!(app.wait_exit(WAIT), "kubevibe exited with a failure");
+    app.assert_terminal_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut app = PtyApp::spawn(&["demo"], 100, 30);
+    app.wait_for("DEMO CLUSTER", WAIT);
+    let pid = app.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    assert!(
+        app.wait_exit(WAIT),
+        "kubevibe exited with a failure after SIGTERM"
+    );
+    app.assert_terminal_restored();
+}
+
+#[test]
+fn a_tiny_terminal_shows_one_pane_and_a_hint() {
+    let mut app = PtyApp::spawn(&["demo"], 60, 20);
+    app.wait_for("one pane at a time", WAIT);
+    app.send(b"\t");
+    app.wait_until(WAIT, "the plan pane", |s| {
+        s.contains("plan") && s.contains("No plan yet")
+    });
+    app.send(b"q");
+    assert!(app.wait_exit(WAIT));
+    app.assert_terminal_restored();
+}
