@@ -1,4 +1,5 @@
 //! Builds a cockpit model and feeds it messages the way the event loop does, for tests.
+#![allow(dead_code)] // each test binary uses a different part of this helper
 
 use std::time::{Duration, Instant};
 
