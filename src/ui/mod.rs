@@ -3,9 +3,11 @@
 pub mod chat;
 pub mod cockpit;
 pub mod help;
+pub mod highlight;
 pub mod layout;
 pub mod markdown;
 pub mod panes;
 pub mod status;
 pub mod svg;
 pub mod theme;
+pub mod wrap;
