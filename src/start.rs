@@ -51,7 +51,7 @@ enum CockpitKind {
 
 async fn open_cockpit(config: Config, kind: CockpitKind) -> Result<()> {
     // Highlighting tables take tens of milliseconds to load: never on the way to the first frame.
-    std::thread::spawn(crate::ui::markdown::warm_up);
+    std::thread::spawn(crate::ui::highlight::warm_up);
     let _log_guard = crate::logging::init(&config.paths.log_file);
     let keymap = Keymap::new(&config.keys).map_err(|error| eyre!("{error}"))?;
     let provider = crate::llm::build_provider(&config.llm).map_err(|error| eyre!("{error}"))?;

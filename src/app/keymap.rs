@@ -76,14 +76,14 @@ const TABLE: &[Binding] = &[
         name: "history_prev",
         scope: Scope::Chat,
         defaults: &["up"],
-        help: "earlier prompt (from the first line)",
+        help: "earlier prompt (on the first line)",
     },
     Binding {
         action: Action::HistoryNext,
         name: "history_next",
         scope: Scope::Chat,
         defaults: &["down"],
-        help: "later prompt (from the last line)",
+        help: "later prompt (on the last line)",
     },
     Binding {
         action: Action::ScrollUp,
@@ -174,14 +174,14 @@ const TABLE: &[Binding] = &[
         name: "cancel",
         scope: Scope::Global,
         defaults: &["esc"],
-        help: "cancel the answer in flight / close help",
+        help: "cancel the answer / close help",
     },
     Binding {
         action: Action::Interrupt,
         name: "interrupt",
         scope: Scope::Global,
         defaults: &["ctrl+c"],
-        help: "cancel the answer in flight, else quit",
+        help: "cancel the answer, else quit",
     },
     Binding {
         action: Action::Quit,

@@ -66,8 +66,7 @@ pub struct ModelInit {
     pub height: u16,
 }
 
-pub const PLACEHOLDER: &str =
-    "Ask about your cluster…  (Enter sends, Alt+Enter new line, ↑ earlier prompts)";
+pub const PLACEHOLDER: &str = "Ask about your cluster…  (Enter sends, ↑ recalls)";
 
 pub struct Model {
     pub focus: Pane,

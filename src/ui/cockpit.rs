@@ -15,7 +15,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model) {
     }
     if layout.single {
         let hint = format!(
-            "{}x{}: one pane at a time ({}) · Tab next pane · 80x24 shows all",
+            "{}x{}: showing {} · Tab: next pane · 80x24 shows all",
             model.width,
             model.height,
             model.focus.title()

@@ -51,8 +51,8 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(22),
-            Constraint::Length(12),
+            Constraint::Length(24),
+            Constraint::Length(11),
             Constraint::Min(10),
         ],
     )

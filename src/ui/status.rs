@@ -106,8 +106,8 @@ fn cluster_spans(model: &Model, base: Style) -> Vec<Span<'static>> {
         return vec![Span::styled("no cluster", base.fg(theme::DIM))];
     };
     let mut spans = vec![
-        Span::styled(format!("ctx {context}"), base),
-        Span::styled(format!(" ns {}", cluster.namespace), base.fg(theme::DIM)),
+        Span::styled(format!("⎈ {context}"), base),
+        Span::styled(format!("/{}", cluster.namespace), base.fg(theme::DIM)),
     ];
     if cluster.demo {
         spans.insert(
