@@ -17,6 +17,7 @@ pub mod replay;
 pub mod retry;
 mod secret;
 pub mod sse;
+mod transcript;
 
 use std::sync::Arc;
 use std::time::Duration;
