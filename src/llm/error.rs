@@ -2,8 +2,11 @@
 
 use std::fmt;
 
-/// What went wrong, independent of the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, independent of the provider. Recordings name it in snake case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum LlmErrorKind {
     /// Nothing listens at the address (connection refused).
     ConnectionRefused,

@@ -7,13 +7,17 @@
 //! - tokens already delivered are never taken back, whatever error follows.
 
 pub mod anthropic;
+mod completion;
 pub mod error;
+mod failure;
 pub mod http;
 pub mod openai;
 pub mod record;
 pub mod replay;
 pub mod retry;
+mod secret;
 pub mod sse;
+mod transcript;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +26,7 @@ use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 pub use error::{LlmError, LlmErrorKind};
+pub use retry::RetryPolicy;
 
 /// Who said a message in the conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

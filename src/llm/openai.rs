@@ -1,17 +1,290 @@
-//! Placeholder; replaced by the provider implementation.
-use super::{ChatRequest, LlmError, LlmEvent, LlmSettings, Provider};
+//! OpenAI-compatible chat completions, streamed: `POST {base_url}/chat/completions` with
+//! `stream: true` (OpenAI, Ollama, LM Studio, vLLM, llama.cpp, OpenRouter, Gemini).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use bytes::Bytes;
+use eventsource_stream::Event;
 use futures::stream::BoxStream;
-pub struct OpenAiProvider;
+use reqwest::Response;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::completion::{self, Decoder, Piece};
+use super::failure::{self, SendFailure};
+use super::http::Endpoint;
+use super::retry::RetryPolicy;
+use super::secret::ApiKey;
+use super::{ChatRequest, LlmError, LlmErrorKind, LlmEvent, LlmSettings, Provider, Role, Usage};
+
+pub struct OpenAiProvider {
+    endpoint: Arc<Endpoint>,
+    model: String,
+    label: String,
+    policy: RetryPolicy,
+    /// Cleared once the server refuses `stream_options`, so later requests skip it.
+    send_stream_options: Arc<AtomicBool>,
+}
+
 impl OpenAiProvider {
-    pub fn new(_s: &LlmSettings) -> Result<Self, LlmError> {
-        Ok(Self)
+    pub fn new(settings: &LlmSettings) -> Result<Self, LlmError> {
+        let key = ApiKey::from_setting(settings.api_key.as_deref());
+        let mut headers = HeaderMap::new();
+        if let Some(key) = &key {
+            let mut bearer =
+                HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                    LlmError::new(
+                        LlmErrorKind::Config,
+                        "the API key contains characters not allowed in a header",
+                    )
+                })?;
+            bearer.set_sensitive(true);
+            headers.insert(AUTHORIZATION, bearer);
+        }
+        let provider = match settings.provider.as_str() {
+            "" => "openai",
+            name => name,
+        };
+        Ok(Self {
+            endpoint: Arc::new(Endpoint::new(settings, "chat/completions", headers, key)?),
+            model: settings.model.clone(),
+            label: format!("{provider}:{}", settings.model),
+            policy: RetryPolicy::new(settings.max_retries),
+            send_stream_options: Arc::new(AtomicBool::new(true)),
+        })
+    }
+
+    /// Replace the retry delays (and count) taken from the settings.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    fn body(&self, request: &ChatRequest, stream_options: bool) -> Bytes {
+        let system = request.system.as_deref().map(|content| WireMessage {
+            role: "system",
+            content,
+        });
+        let conversation = request.messages.iter().map(|message| WireMessage {
+            role: match message.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            },
+            content: &message.content,
+        });
+        let body = RequestBody {
+            model: &self.model,
+            messages: system.into_iter().chain(conversation).collect(),
+            stream: true,
+            stream_options: stream_options.then_some(StreamOptions {
+                include_usage: true,
+            }),
+            max_tokens: request.max_tokens,
+            temperature: request.temperature,
+        };
+        // Serializing plain strings and numbers into a Vec cannot fail.
+        Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
     }
 }
+
 impl Provider for OpenAiProvider {
     fn label(&self) -> String {
-        String::new()
+        self.label.clone()
     }
-    fn stream(&self, _r: ChatRequest) -> BoxStream<'static, LlmEvent> {
-        Box::pin(futures::stream::empty())
+
+    fn stream(&self, request: ChatRequest) -> BoxStream<'static, LlmEvent> {
+        let opener = Arc::new(Opener {
+            endpoint: Arc::clone(&self.endpoint),
+            with_options: self.body(&request, true),
+            without_options: self.body(&request, false),
+            send_stream_options: Arc::clone(&self.send_stream_options),
+        });
+        let open = move || {
+            let opener = Arc::clone(&opener);
+            async move { opener.open().await }
+        };
+        completion::stream_completion(Arc::clone(&self.endpoint), self.policy, open, ChunkDecoder)
+    }
+}
+
+/// Sends one request, falling back once to a body without `stream_options` for servers that
+/// reject the field.
+struct Opener {
+    endpoint: Arc<Endpoint>,
+    with_options: Bytes,
+    without_options: Bytes,
+    send_stream_options: Arc<AtomicBool>,
+}
+
+impl Opener {
+    async fn open(&self) -> Result<Response, SendFailure> {
+        if !self.send_stream_options.load(Ordering::Relaxed) {
+            return self.endpoint.post(self.without_options.clone()).await;
+        }
+        match self.endpoint.post(self.with_options.clone()).await {
+            Err(failure) if rejects_stream_options(&failure.error) => {
+                tracing::info!(
+                    url = self.endpoint.url(),
+                    "server refuses stream_options; sending without it"
+                );
+                self.send_stream_options.store(false, Ordering::Relaxed);
+                self.endpoint.post(self.without_options.clone()).await
+            }
+            result => result,
+        }
+    }
+}
+
+fn rejects_stream_options(error: &LlmError) -> bool {
+    error.kind == LlmErrorKind::BadRequest && error.message.contains("stream_options")
+}
+
+#[derive(Serialize)]
+struct RequestBody<'a> {
+    model: &'a str,
+    messages: Vec<WireMessage<'a>>,
+    stream: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_options: Option<StreamOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    temperature: Option<f32>,
+}
+
+#[derive(Serialize)]
+struct WireMessage<'a> {
+    role: &'a str,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct StreamOptions {
+    include_usage: bool,
+}
+
+/// Reads `chat.completion.chunk` events up to `data: [DONE]`.
+struct ChunkDecoder;
+
+#[derive(Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<Choice>,
+    usage: Option<WireUsage>,
+    /// Some servers (OpenRouter, vLLM) report failures inside the stream.
+    error: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Choice {
+    #[serde(default)]
+    delta: Delta,
+}
+
+#[derive(Deserialize, Default)]
+struct Delta {
+    content: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireUsage {
+    #[serde(default)]
+    prompt_tokens: u64,
+    #[serde(default)]
+    completion_tokens: u64,
+}
+
+impl Decoder for ChunkDecoder {
+    const END_MARKER: &'static str = "[DONE]";
+
+    fn decode(&mut self, event: &Event) -> Result<Vec<Piece>, LlmError> {
+        let data = event.data.trim();
+        if data == "[DONE]" {
+            return Ok(vec![Piece::End]);
+        }
+        let chunk: Chunk = serde_json::from_str(data)
+            .map_err(|_| completion::bad_chunk("the server sent a chunk that is not JSON", data))?;
+        if let Some(error) = chunk.error {
+            let message = failure::json_message(&serde_json::json!({ "error": error }))
+                .unwrap_or_else(|| failure::shorten(&error.to_string()));
+            return Err(LlmError::new(
+                LlmErrorKind::Stream,
+                format!("the server reported an error mid-stream: {message}"),
+            ));
+        }
+        let mut pieces = Vec::with_capacity(2);
+        let text = chunk
+            .choices
+            .into_iter()
+            .next()
+            .and_then(|choice| choice.delta.content);
+        if let Some(text) = text {
+            pieces.push(Piece::Token(text));
+        }
+        if let Some(usage) = chunk.usage {
+            pieces.push(Piece::Usage(Usage {
+                input_tokens: usage.prompt_tokens,
+                output_tokens: usage.completion_tokens,
+            }));
+        }
+        Ok(pieces)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(data: &str) -> Result<Vec<Piece>, LlmError> {
+        let event = Event {
+            data: data.to_owned(),
+            ..Event::default()
+        };
+        ChunkDecoder.decode(&event)
+    }
+
+    #[test]
+    fn content_and_usage_in_one_chunk_become_two_pieces() {
+        let pieces = decode(
+            r#"{"choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#,
+        );
+        assert_eq!(
+            pieces,
+            Ok(vec![
+                Piece::Token("Hi".into()),
+                Piece::Usage(Usage {
+                    input_tokens: 3,
+                    output_tokens: 1
+                })
+            ])
+        );
+    }
+
+    #[test]
+    fn role_only_and_null_usage_chunks_carry_nothing() {
+        assert_eq!(
+            decode(r#"{"choices":[{"delta":{"role":"assistant","content":null}}],"usage":null}"#),
+            Ok(vec![])
+        );
+        assert_eq!(decode(r#"{"choices":[],"usage":null}"#), Ok(vec![]));
+    }
+
+    #[test]
+    fn done_ends_the_answer() {
+        assert_eq!(decode("[DONE]"), Ok(vec![Piece::End]));
+    }
+
+    #[test]
+    fn an_error_object_is_a_stream_error() {
+        let error = decode(r#"{"error":{"message":"upstream overloaded","code":502}}"#)
+            .expect_err("a stream error");
+        assert_eq!(error.kind, LlmErrorKind::Stream);
+        assert!(
+            error.message.contains("upstream overloaded"),
+            "{}",
+            error.message
+        );
     }
 }
