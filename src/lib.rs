@@ -7,3 +7,4 @@ pub mod config;
 pub mod llm;
 pub mod paths;
 pub mod pricing;
+pub mod store;
