@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 /// Start logging to `path` (level from `KUBEVIBE_LOG`, default `info`). Keep the guard alive
 /// until exit so buffered lines are flushed. Logging problems never stop the cockpit.
 pub fn init(path: &Path) -> Option<WorkerGuard> {
-    let file = crate::paths::create_private_file_append(path).ok()?;
+    let file = crate::paths::open_private_append(path).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     let filter = EnvFilter::try_from_env("KUBEVIBE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -2,14 +2,18 @@
 
 use std::time::Instant;
 
-use color_eyre::eyre::{Result, WrapErr, eyre};
+use std::sync::Arc;
+
+use color_eyre::eyre::{Result, WrapErr};
+use futures::stream::{self, BoxStream, StreamExt};
 use tokio::sync::mpsc;
 
 use crate::app::keymap::Keymap;
 use crate::app::model::{ClusterInfo, Model, ModelInit};
 use crate::app::runtime::{CHANNEL_CAPACITY, EffectRunner};
 use crate::cli::{Cli, Command, ConfigAction};
-use crate::config::{Config, ProcessEnv};
+use crate::config::{CliOverrides, Config, ProcessEnv};
+use crate::llm::{ChatRequest, LlmError, LlmEvent, Provider};
 use crate::store::history::PromptHistory;
 use crate::terminal::TerminalGuard;
 
@@ -21,12 +25,12 @@ const HISTORY_CAPACITY: usize = 1000;
 pub async fn main(cli: Cli) -> Result<()> {
     let mut overrides = cli.llm.overrides();
     match cli.command {
-        None => open_cockpit(Config::load(&overrides, &ProcessEnv)?, CockpitKind::Cluster).await,
+        None => open_cockpit(&overrides, CockpitKind::Cluster).await,
         Some(Command::Demo) => {
             overrides
                 .model
                 .get_or_insert_with(|| "replay:demo".to_string());
-            open_cockpit(Config::load(&overrides, &ProcessEnv)?, CockpitKind::Demo).await
+            open_cockpit(&overrides, CockpitKind::Demo).await
         }
         Some(Command::Config { action }) => {
             let config = Config::load(&overrides, &ProcessEnv)?;
@@ -49,12 +53,24 @@ enum CockpitKind {
     Demo,
 }
 
-async fn open_cockpit(config: Config, kind: CockpitKind) -> Result<()> {
+async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind) -> Result<()> {
     // Highlighting tables take tens of milliseconds to load: never on the way to the first frame.
     std::thread::spawn(crate::ui::highlight::warm_up);
+    // Broken settings never keep the cockpit closed: each problem becomes a line in chat.
+    let (config, mut notes) = Config::load_for_cockpit(overrides, &ProcessEnv)?;
     let _log_guard = crate::logging::init(&config.paths.log_file);
-    let keymap = Keymap::new(&config.keys).map_err(|error| eyre!("{error}"))?;
-    let provider = crate::llm::build_provider(&config.llm).map_err(|error| eyre!("{error}"))?;
+    let keymap = Keymap::new(&config.keys).unwrap_or_else(|error| {
+        notes.push(format!("{error} — using the default keys"));
+        Keymap::default()
+    });
+    let provider = crate::llm::build_provider(&config.llm).unwrap_or_else(|error| {
+        notes.push(error.to_string());
+        Arc::new(UnavailableProvider {
+            label: format!("{}:{}", config.llm.provider, config.llm.model),
+            error,
+        })
+    });
+    notes.extend(config.missing_key_warning());
     let history = match PromptHistory::open(&config.paths.history_file, HISTORY_CAPACITY) {
         Ok(history) => Some(history),
         Err(error) => {
@@ -84,7 +100,7 @@ async fn open_cockpit(config: Config, kind: CockpitKind) -> Result<()> {
             .map(|h| h.entries().to_vec())
             .unwrap_or_default(),
         system_prompt: CHAT_SYSTEM_PROMPT.to_string(),
-        startup_notes: config.missing_key_warning().into_iter().collect(),
+        startup_notes: notes,
         suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
         width: size.width,
         height: size.height,
@@ -92,14 +108,30 @@ async fn open_cockpit(config: Config, kind: CockpitKind) -> Result<()> {
     let mut model = Model::new(init, Instant::now());
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     spawn_signal_watch(tx.clone());
-    let mut runner = EffectRunner::new(provider, tx, history);
+    let mut runner = EffectRunner::new(Arc::clone(&provider), tx, history);
     let input = crossterm::event::EventStream::new();
     let result =
         crate::app::run::run(&mut guard.terminal, &mut model, &mut runner, input, &mut rx).await;
     runner.shutdown();
     drop(guard);
+    provider.flushed().await;
     result.wrap_err("terminal input failed")?;
     Ok(())
+}
+
+/// Stands in for a provider that could not be built: every request ends with the reason.
+struct UnavailableProvider {
+    label: String,
+    error: LlmError,
+}
+
+impl Provider for UnavailableProvider {
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+    fn stream(&self, _request: ChatRequest) -> BoxStream<'static, LlmEvent> {
+        stream::iter([LlmEvent::Error(self.error.clone())]).boxed()
+    }
 }
 
 /// The kubeconfig's current context and namespace, for the status bar.

@@ -15,7 +15,7 @@ const WAIT: Duration = Duration::from_secs(30);
 fn demo_streams_an_answer_then_quits_cleanly() {
     let mut app = PtyApp::spawn(&["demo", "--replay-speed", "20"], 120, 36);
     app.wait_for("why is checkout crashlooping?", WAIT);
-    app.wait_for("DEMO CLUSTER", WAIT);
+    app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
     app.send(b"\r");
     app.wait_for("▌ you", WAIT);
     app.wait_for("▌ kubevibe", WAIT);
@@ -29,7 +29,7 @@ fn demo_streams_an_answer_then_quits_cleanly() {
 #[test]
 fn sigterm_restores_the_terminal() {
     let mut app = PtyApp::spawn(&["demo"], 100, 30);
-    app.wait_for("DEMO CLUSTER", WAIT);
+    app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
     let pid = app.child.process_id().expect("pid");
     let status = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -46,7 +46,7 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn a_tiny_terminal_shows_one_pane_and_a_hint() {
     let mut app = PtyApp::spawn(&["demo"], 60, 20);
-    app.wait_for("one pane at a time", WAIT);
+    app.wait_for("60x20: showing chat", WAIT);
     app.send(b"\t");
     app.wait_until(WAIT, "the plan pane", |s| {
         s.contains("plan") && s.contains("No plan yet")

@@ -3,6 +3,7 @@
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{CursorMove, TextArea};
 
+use crate::store::history::HistoryCursor;
 use crate::ui::theme;
 
 /// Most rows the prompt editor grows to before it scrolls.
@@ -11,9 +12,7 @@ pub const MAX_INPUT_ROWS: u16 = 6;
 pub struct PromptInput {
     area: TextArea<'static>,
     history: Vec<String>,
-    /// Index into `history` while recalling; `None` while editing a fresh draft.
-    recall: Option<usize>,
-    draft: String,
+    recall: HistoryCursor,
 }
 
 impl std::fmt::Debug for PromptInput {
@@ -21,7 +20,7 @@ impl std::fmt::Debug for PromptInput {
         f.debug_struct("PromptInput")
             .field("text", &self.text())
             .field("history", &self.history.len())
-            .field("recall", &self.recall)
+            .field("recalling", &self.recall.is_recalling())
             .finish()
     }
 }
@@ -31,8 +30,7 @@ impl PromptInput {
         let mut input = Self {
             area: TextArea::default(),
             history,
-            recall: None,
-            draft: String::new(),
+            recall: HistoryCursor::new(),
         };
         input.area = Self::fresh_area(placeholder);
         input
@@ -94,39 +92,24 @@ impl PromptInput {
             self.history.push(text.clone());
         }
         self.area = Self::fresh_area(placeholder);
-        self.recall = None;
-        self.draft.clear();
+        self.recall.reset();
         text
     }
 
     /// Show the previous prompt; the unsent draft is kept for the way back.
     pub fn recall_prev(&mut self) -> bool {
-        let next = match self.recall {
-            None if self.history.is_empty() => return false,
-            None => {
-                self.draft = self.text();
-                self.history.len() - 1
-            }
-            Some(0) => return false,
-            Some(i) => i - 1,
+        let draft = self.text();
+        let Some(text) = self.recall.prev(&self.history, &draft).map(str::to_owned) else {
+            return false;
         };
-        self.recall = Some(next);
-        let text = self.history[next].clone();
         self.replace(&text);
         true
     }
 
     /// Show the next prompt, or the draft again after the newest.
     pub fn recall_next(&mut self) -> bool {
-        let Some(i) = self.recall else {
+        let Some(text) = self.recall.next(&self.history).map(str::to_owned) else {
             return false;
-        };
-        let text = if i + 1 < self.history.len() {
-            self.recall = Some(i + 1);
-            self.history[i + 1].clone()
-        } else {
-            self.recall = None;
-            std::mem::take(&mut self.draft)
         };
         self.replace(&text);
         true

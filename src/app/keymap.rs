@@ -157,16 +157,16 @@ const TABLE: &[Binding] = &[
     },
     Binding {
         action: Action::Help,
-        name: "help",
-        scope: Scope::Pane,
-        defaults: &["?"],
+        name: "help_anywhere",
+        scope: Scope::Global,
+        defaults: &["f1"],
         help: "show this help",
     },
     Binding {
         action: Action::Help,
-        name: "help_anywhere",
-        scope: Scope::Global,
-        defaults: &["f1"],
+        name: "help",
+        scope: Scope::Pane,
+        defaults: &["?"],
         help: "show this help",
     },
     Binding {

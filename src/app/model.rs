@@ -84,8 +84,6 @@ pub struct Model {
     pub help_open: bool,
     pub width: u16,
     pub height: u16,
-    /// Scroll offsets of the plan, watch and memory panes.
-    pub pane_scroll: [usize; 3],
     /// A one-off hint in the status bar, cleared by the next key.
     pub flash: Option<String>,
     pub quitting: bool,
@@ -122,7 +120,6 @@ impl Model {
             help_open: false,
             width: init.width,
             height: init.height,
-            pane_scroll: [0; 3],
             flash: None,
             quitting: false,
             dirty: true,
@@ -147,15 +144,7 @@ impl Model {
 
     /// Session cost in USD, when the model's price is known.
     pub fn cost(&self) -> Option<f64> {
-        self.price.map(|price| price.cost(self.usage.total()))
-    }
-
-    pub fn pane_scroll_mut(&mut self, pane: Pane) -> Option<&mut usize> {
-        match pane {
-            Pane::Chat => None,
-            Pane::Plan => Some(&mut self.pane_scroll[0]),
-            Pane::Watch => Some(&mut self.pane_scroll[1]),
-            Pane::Memory => Some(&mut self.pane_scroll[2]),
-        }
+        self.price
+            .map(|price| crate::pricing::cost(price, self.usage.total()))
     }
 }

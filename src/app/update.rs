@@ -151,19 +151,16 @@ fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Plan, watch and memory have no rows to scroll yet; only the chat transcript moves.
 fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
-    if pane == Pane::Chat {
-        let height = usize::from(model.layout().transcript.height);
-        match delta {
-            isize::MIN => model.transcript.scroll_to_top(),
-            isize::MAX => model.transcript.follow_bottom(),
-            delta => model.transcript.scroll(delta, height),
-        }
+    if pane != Pane::Chat {
         return;
     }
-    if let Some(offset) = model.pane_scroll_mut(pane) {
-        // Plan, watch and memory have no rows yet: their offsets stay at the top.
-        *offset = offset.saturating_add_signed(delta).min(0);
+    let height = usize::from(model.layout().transcript.height);
+    match delta {
+        isize::MIN => model.transcript.scroll_to_top(),
+        isize::MAX => model.transcript.follow_bottom(),
+        delta => model.transcript.scroll(delta, height),
     }
 }
 

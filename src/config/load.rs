@@ -18,8 +18,46 @@ use super::{CliOverrides, Config, ConfigError, Env, Source};
 impl Config {
     /// Resolves every setting and where it came from; a missing config file means defaults.
     pub fn load(cli: &CliOverrides, env: &dyn Env) -> Result<Config, ConfigError> {
+        Self::load_from(cli, env, true)
+    }
+
+    /// Load for the cockpit, which opens even when the settings are broken: a bad config file
+    /// is set aside, then a bad `--model`/`--base-url`; each problem comes back as a message
+    /// for the chat pane. Fails only when nothing can be loaded (e.g. no home directory).
+    pub fn load_for_cockpit(
+        cli: &CliOverrides,
+        env: &dyn Env,
+    ) -> Result<(Config, Vec<String>), ConfigError> {
+        let first = match Self::load(cli, env) {
+            Ok(config) => return Ok((config, Vec::new())),
+            Err(error) => error,
+        };
+        let problems = vec![format!("{first} — using defaults until it is fixed")];
+        if let Ok(config) = Self::load_from(cli, env, false) {
+            return Ok((config, problems));
+        }
+        let plain = CliOverrides {
+            model: None,
+            base_url: None,
+            ..cli.clone()
+        };
+        match Self::load_from(&plain, env, false) {
+            Ok(config) => Ok((config, problems)),
+            Err(_) => Err(first),
+        }
+    }
+
+    fn load_from(
+        cli: &CliOverrides,
+        env: &dyn Env,
+        read_file: bool,
+    ) -> Result<Config, ConfigError> {
         let paths = Paths::resolve(cli.config_path.as_deref(), env)?;
-        let file = ConfigFile::read(&paths.config_file)?;
+        let file = if read_file {
+            ConfigFile::read(&paths.config_file)?
+        } else {
+            None
+        };
         let file = file.as_ref();
 
         let model = select_model(cli, env, file)?;

@@ -136,6 +136,10 @@ pub trait Provider: Send + Sync {
     fn label(&self) -> String;
     /// Start one streamed completion. Dropping the stream cancels the request.
     fn stream(&self, request: ChatRequest) -> BoxStream<'static, LlmEvent>;
+    /// Resolves once whatever the provider buffers (a recording) is written; call before exit.
+    fn flushed(&self) -> futures::future::BoxFuture<'_, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// Build the provider the settings describe (one HTTP client per provider, reused).

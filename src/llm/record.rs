@@ -50,7 +50,7 @@ impl RecordingProvider {
     }
 
     /// Resolves once every turn finished before this call has been written (or failed to be).
-    pub async fn flushed(&self) {
+    async fn write_pending(&self) {
         let Some(writer) = &self.writer else { return };
         let (done, written) = oneshot::channel();
         if writer.send(WriterMessage::Flush(done)).await.is_ok() {
@@ -63,6 +63,13 @@ impl RecordingProvider {
 impl Provider for RecordingProvider {
     fn label(&self) -> String {
         self.inner.label()
+    }
+
+    fn flushed(&self) -> futures::future::BoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.write_pending().await;
+            self.inner.flushed().await;
+        })
     }
 
     fn stream(&self, request: ChatRequest) -> BoxStream<'static, LlmEvent> {

@@ -27,11 +27,11 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, area: Rect) {
                 .add_modifier(Modifier::BOLD),
         )],
         vec![stream_span(&model.stream)],
+        cluster_spans(model, base),
         vec![Span::styled(
             model.model_label.clone(),
             base.fg(theme::ASSISTANT),
         )],
-        cluster_spans(model, base),
         vec![Span::styled(tokens_text(model), base)],
     ];
     if let Some(cost) = model.cost() {
@@ -112,10 +112,7 @@ fn cluster_spans(model: &Model, base: Style) -> Vec<Span<'static>> {
     if cluster.demo {
         spans.insert(
             0,
-            Span::styled(
-                "DEMO CLUSTER ",
-                base.fg(theme::WARN).add_modifier(Modifier::BOLD),
-            ),
+            Span::styled("DEMO ", base.fg(theme::WARN).add_modifier(Modifier::BOLD)),
         );
     }
     spans

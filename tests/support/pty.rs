@@ -13,6 +13,7 @@ pub struct PtyApp {
     _master: Box<dyn MasterPty + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
     _home: tempfile::TempDir,
 }
 
@@ -44,7 +45,7 @@ impl PtyApp {
         let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (screen_in, raw_in) = (Arc::clone(&screen), Arc::clone(&raw));
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -60,6 +61,7 @@ impl PtyApp {
             _master: pty.master,
             screen,
             raw,
+            reader: Some(reader),
             _home: home,
         }
     }
@@ -124,7 +126,11 @@ impl PtyApp {
     }
 
     /// The terminal modes the cockpit turned on were all turned off again, in order.
-    pub fn assert_terminal_restored(&self) {
+    /// Call after the process exited: it first reads the output to its end.
+    pub fn assert_terminal_restored(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("pty reader thread");
+        }
         let raw = String::from_utf8_lossy(&self.raw()).into_owned();
         for (on, off, what) in [
             ("\x1b[?1049h", "\x1b[?1049l", "alternate screen"),
