@@ -16,6 +16,9 @@ use crate::config::CliOverrides;
 pub struct Cli {
     #[command(flatten)]
     pub llm: LlmFlags,
+    /// Draw the first frame, then exit and print how long start-up took (for benchmarks)
+    #[arg(long, global = true, hide = true)]
+    pub first_frame_only: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    let started = std::time::Instant::now();
     if let Err(error) = color_eyre::install() {
         eprintln!("kubevibe: {error}");
     }
@@ -17,7 +18,7 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(kubevibe::start::main(cli)) {
+    match runtime.block_on(kubevibe::start::main(cli, started)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("kubevibe: {error:#}");

@@ -22,15 +22,19 @@ const DEMO_FIRST_QUESTION: &str = "why is checkout crashlooping?";
 const HISTORY_CAPACITY: usize = 1000;
 
 /// What the binary runs.
-pub async fn main(cli: Cli) -> Result<()> {
+pub async fn main(cli: Cli, started: Instant) -> Result<()> {
     let mut overrides = cli.llm.overrides();
+    let launch = Launch {
+        started,
+        first_frame_only: cli.first_frame_only,
+    };
     match cli.command {
-        None => open_cockpit(&overrides, CockpitKind::Cluster).await,
+        None => open_cockpit(&overrides, CockpitKind::Cluster, launch).await,
         Some(Command::Demo) => {
             overrides
                 .model
                 .get_or_insert_with(|| "replay:demo".to_string());
-            open_cockpit(&overrides, CockpitKind::Demo).await
+            open_cockpit(&overrides, CockpitKind::Demo, launch).await
         }
         Some(Command::Config { action }) => {
             let config = Config::load(&overrides, &ProcessEnv)?;
@@ -47,13 +51,20 @@ pub async fn main(cli: Cli) -> Result<()> {
     }
 }
 
+/// When the process started, and whether to stop after the first frame (start-up benchmark).
+#[derive(Debug, Clone, Copy)]
+struct Launch {
+    started: Instant,
+    first_frame_only: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CockpitKind {
     Cluster,
     Demo,
 }
 
-async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind) -> Result<()> {
+async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launch) -> Result<()> {
     // Highlighting tables take tens of milliseconds to load: never on the way to the first frame.
     std::thread::spawn(crate::ui::highlight::warm_up);
     // Broken settings never keep the cockpit closed: each problem becomes a line in chat.
@@ -106,6 +117,16 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind) -> Result<()>
         height: size.height,
     };
     let mut model = Model::new(init, Instant::now());
+    if launch.first_frame_only {
+        crate::app::run::draw(&mut guard.terminal, &mut model)?;
+        let elapsed = launch.started.elapsed();
+        drop(guard);
+        println!(
+            "first frame drawn {:.3} ms after start",
+            elapsed.as_secs_f64() * 1000.0
+        );
+        return Ok(());
+    }
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     spawn_signal_watch(tx.clone());
     let mut runner = EffectRunner::new(Arc::clone(&provider), tx, history);

@@ -15,6 +15,7 @@ const WAIT: Duration = Duration::from_secs(30);
 fn demo_streams_an_answer_then_quits_cleanly() {
     let mut app = PtyApp::spawn(&["demo", "--replay-speed", "20"], 120, 36);
     app.wait_for("why is checkout crashlooping?", WAIT);
+    app.wait_for("press Enter to send it", WAIT);
     app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
     app.send(b"\r");
     app.wait_for("▌ you", WAIT);

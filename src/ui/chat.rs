@@ -60,7 +60,7 @@ fn draw_welcome(frame: &mut Frame<'_>, model: &Model, area: Rect) {
         .keymap
         .key_for(crate::app::keymap::Action::Help)
         .unwrap_or_else(|| "?".into());
-    let lines = vec![
+    let mut lines = vec![
         Line::styled(
             "kubevibe",
             Style::default()
@@ -77,6 +77,13 @@ fn draw_welcome(frame: &mut Frame<'_>, model: &Model, area: Rect) {
             theme::dim(),
         ),
     ];
+    if !model.input.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "A question is ready below: press Enter to send it.",
+            Style::default().fg(theme::WARN),
+        ));
+    }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
 }
 
