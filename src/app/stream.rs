@@ -4,6 +4,9 @@ use std::time::{Duration, Instant};
 
 use crate::llm::Usage;
 
+/// Shortest finished stream whose rate the status bar shows.
+const MIN_RATE_WINDOW: Duration = Duration::from_millis(250);
+
 /// What the status bar says about the model.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StreamState {
@@ -45,9 +48,9 @@ impl StreamState {
                 let secs = last_token.duration_since(*first_token).as_secs_f64();
                 (secs > 0.0 && *chunks > 1).then(|| (*chunks - 1) as f64 / secs)
             }
-            StreamState::Done { chunks, elapsed } => {
-                let secs = elapsed.as_secs_f64();
-                (secs > 0.0).then(|| *chunks as f64 / secs)
+            // Too short a stream (a cached or replayed answer) has no meaningful rate.
+            StreamState::Done { chunks, elapsed } if *elapsed >= MIN_RATE_WINDOW => {
+                Some(*chunks as f64 / elapsed.as_secs_f64())
             }
             _ => None,
         }
