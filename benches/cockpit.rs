@@ -29,6 +29,7 @@ fn init(width: u16, height: u16) -> ModelInit {
         history: Vec::new(),
         system_prompt: String::new(),
         startup_notes: Vec::new(),
+        startup_problems: Vec::new(),
         suggested_prompt: None,
         width,
         height,

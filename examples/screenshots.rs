@@ -47,6 +47,7 @@ fn model(label: &str, demo: bool, width: u16, height: u16) -> Model {
         history: Vec::new(),
         system_prompt: String::new(),
         startup_notes: Vec::new(),
+        startup_problems: Vec::new(),
         suggested_prompt: None,
         width,
         height,

@@ -68,20 +68,20 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
     // Highlighting tables take tens of milliseconds to load: never on the way to the first frame.
     std::thread::spawn(crate::ui::highlight::warm_up);
     // Broken settings never keep the cockpit closed: each problem becomes a line in chat.
-    let (config, mut notes) = Config::load_for_cockpit(overrides, &ProcessEnv)?;
+    let (config, mut problems) = Config::load_for_cockpit(overrides, &ProcessEnv)?;
     let _log_guard = crate::logging::init(&config.paths.log_file);
     let keymap = Keymap::new(&config.keys).unwrap_or_else(|error| {
-        notes.push(format!("{error} — using the default keys"));
+        problems.push(format!("{error} — using the default keys"));
         Keymap::default()
     });
     let provider = crate::llm::build_provider(&config.llm).unwrap_or_else(|error| {
-        notes.push(error.to_string());
+        problems.push(error.to_string());
         Arc::new(UnavailableProvider {
             label: format!("{}:{}", config.llm.provider, config.llm.model),
             error,
         })
     });
-    notes.extend(config.missing_key_warning());
+    let notes: Vec<String> = config.missing_key_warning().into_iter().collect();
     let history = match PromptHistory::open(&config.paths.history_file, HISTORY_CAPACITY) {
         Ok(history) => Some(history),
         Err(error) => {
@@ -112,6 +112,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
             .unwrap_or_default(),
         system_prompt: CHAT_SYSTEM_PROMPT.to_string(),
         startup_notes: notes,
+        startup_problems: problems,
         suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
         width: size.width,
         height: size.height,

@@ -28,19 +28,36 @@ fn demo_streams_an_answer_then_quits_cleanly() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let mut app = PtyApp::spawn(&["demo"], 100, 30);
-    app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
-    let pid = app.child.process_id().expect("pid");
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    assert!(
-        app.wait_exit(WAIT),
-        "kubevibe exited with a failure after SIGTERM"
-    );
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["-TERM", "-HUP"] {
+        let mut app = PtyApp::spawn(&["demo"], 100, 30);
+        app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
+        let pid = app.child.process_id().expect("pid");
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        assert!(app.wait_exit(WAIT), "kubevibe failed after kill {signal}");
+        app.assert_terminal_restored();
+    }
+}
+
+#[test]
+fn a_broken_config_file_opens_the_cockpit_and_names_the_mistake() {
+    let mut app = PtyApp::spawn_with(&["demo", "--replay-speed", "20"], 120, 36, |home| {
+        let dir = home.join("config");
+        std::fs::create_dir_all(&dir).expect("config dir");
+        std::fs::write(dir.join("config.toml"), "[llm]\nidle_timeout_secs = = 5\n")
+            .expect("config");
+    });
+    app.wait_for("config.toml:2:21: TOML syntax error", WAIT);
+    app.wait_for("✖ error", WAIT);
+    app.wait_for("using defaults", WAIT);
+    app.send(b"\r");
+    app.wait_for("✓ done", WAIT);
+    app.send(b"\x03");
+    assert!(app.wait_exit(WAIT));
     app.assert_terminal_restored();
 }
 

@@ -5,9 +5,10 @@ use std::time::Instant;
 use crate::app::input::PromptInput;
 use crate::app::keymap::Keymap;
 use crate::app::stream::{StreamState, UsageTotals};
-use crate::app::transcript::Transcript;
+use crate::app::transcript::{EntryKind, Transcript};
 use crate::pricing::Price;
 use crate::ui::layout::CockpitLayout;
+use crate::ui::markdown::MarkdownDoc;
 
 /// The cockpit's panes, in focus order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +61,8 @@ pub struct ModelInit {
     pub system_prompt: String,
     /// Shown once in chat at start (e.g. a missing API key).
     pub startup_notes: Vec<String>,
+    /// Settings that could not be used, shown once in chat as errors (cause and fix).
+    pub startup_problems: Vec<String>,
     /// Pre-filled prompt (the demo's suggested first question).
     pub suggested_prompt: Option<String>,
     pub width: u16,
@@ -95,11 +98,13 @@ pub struct Model {
 impl Model {
     pub fn new(init: ModelInit, now: Instant) -> Self {
         let mut transcript = Transcript::new();
-        for note in init.startup_notes {
-            transcript.push(
-                crate::app::transcript::EntryKind::Info,
-                crate::ui::markdown::MarkdownDoc::from_text(&note),
-            );
+        let problems = init
+            .startup_problems
+            .into_iter()
+            .map(|p| (EntryKind::Error, p));
+        let notes = init.startup_notes.into_iter().map(|n| (EntryKind::Info, n));
+        for (kind, text) in problems.chain(notes) {
+            transcript.push(kind, MarkdownDoc::from_text(&text));
         }
         let mut input = PromptInput::new(init.history, PLACEHOLDER);
         if let Some(prompt) = init.suggested_prompt {

@@ -34,6 +34,7 @@ pub fn init(width: u16, height: u16) -> ModelInit {
         history: vec!["get pods".into(), "describe node".into()],
         system_prompt: "be brief".into(),
         startup_notes: Vec::new(),
+        startup_problems: Vec::new(),
         suggested_prompt: None,
         width,
         height,

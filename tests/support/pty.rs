@@ -20,7 +20,18 @@ pub struct PtyApp {
 impl PtyApp {
     /// Start the binary with `args` in a `cols`x`rows` terminal and a throwaway home.
     pub fn spawn(args: &[&str], cols: u16, rows: u16) -> Self {
+        Self::spawn_with(args, cols, rows, |_| {})
+    }
+
+    /// Like `spawn`, after `prepare` has written files into the throwaway home.
+    pub fn spawn_with(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        prepare: impl FnOnce(&std::path::Path),
+    ) -> Self {
         let home = tempfile::tempdir().expect("temp home");
+        prepare(home.path());
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
