@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use kubevibe::app::keymap::Keymap;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
 use kubevibe::app::run::{FRAME, draw};
@@ -17,23 +16,16 @@ const ANSWER: &str = "The pods of `checkout` restart because the **readiness pro
 ```yaml\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n```\n\n";
 
 fn init(width: u16, height: u16) -> ModelInit {
-    ModelInit {
-        model_label: "replay:demo".into(),
-        price: None,
-        cluster: ClusterInfo {
+    ModelInit::new(
+        "replay:demo",
+        ClusterInfo {
             context: Some("bench".into()),
             namespace: "default".into(),
             demo: false,
         },
-        keymap: Keymap::default(),
-        history: Vec::new(),
-        system_prompt: String::new(),
-        startup_notes: Vec::new(),
-        startup_problems: Vec::new(),
-        suggested_prompt: None,
         width,
         height,
-    }
+    )
 }
 
 /// A model holding `messages` finished entries (half questions, half answers).

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
 use kubevibe::app::effect::Effect;
-use kubevibe::app::keymap::Keymap;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
 use kubevibe::app::run::draw;
@@ -35,23 +34,16 @@ fn settings(kind: ProviderKind, provider: &str, model: &str, base_url: &str) -> 
 }
 
 fn model(label: &str, demo: bool, width: u16, height: u16) -> Model {
-    let init = ModelInit {
-        model_label: label.into(),
-        price: None,
-        cluster: ClusterInfo {
+    let init = ModelInit::new(
+        label,
+        ClusterInfo {
             context: Some(if demo { "kubevibe-demo" } else { "kind-dev" }.into()),
             namespace: if demo { "shop" } else { "default" }.into(),
             demo,
         },
-        keymap: Keymap::default(),
-        history: Vec::new(),
-        system_prompt: String::new(),
-        startup_notes: Vec::new(),
-        startup_problems: Vec::new(),
-        suggested_prompt: None,
         width,
         height,
-    };
+    );
     Model::new(init, Instant::now())
 }
 

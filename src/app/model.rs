@@ -69,6 +69,25 @@ pub struct ModelInit {
     pub height: u16,
 }
 
+impl ModelInit {
+    /// A cockpit for `model_label` on `cluster` with default keys and nothing else set.
+    pub fn new(model_label: &str, cluster: ClusterInfo, width: u16, height: u16) -> Self {
+        Self {
+            model_label: model_label.to_string(),
+            price: None,
+            cluster,
+            keymap: Keymap::default(),
+            history: Vec::new(),
+            system_prompt: String::new(),
+            startup_notes: Vec::new(),
+            startup_problems: Vec::new(),
+            suggested_prompt: None,
+            width,
+            height,
+        }
+    }
+}
+
 pub const PLACEHOLDER: &str = "Ask about your cluster…  (Enter sends, ↑ recalls)";
 
 pub struct Model {

@@ -5,7 +5,6 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kubevibe::app::effect::Effect;
-use kubevibe::app::keymap::Keymap;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
 use kubevibe::app::update::update;
@@ -20,24 +19,22 @@ pub struct Cockpit {
 
 pub fn init(width: u16, height: u16) -> ModelInit {
     ModelInit {
-        model_label: "openai:gpt-4.1".into(),
         price: Some(Price {
             input_per_mtok: 2.0,
             output_per_mtok: 8.0,
         }),
-        cluster: ClusterInfo {
-            context: Some("kind-dev".into()),
-            namespace: "default".into(),
-            demo: false,
-        },
-        keymap: Keymap::default(),
         history: vec!["get pods".into(), "describe node".into()],
         system_prompt: "be brief".into(),
-        startup_notes: Vec::new(),
-        startup_problems: Vec::new(),
-        suggested_prompt: None,
-        width,
-        height,
+        ..ModelInit::new(
+            "openai:gpt-4.1",
+            ClusterInfo {
+                context: Some("kind-dev".into()),
+                namespace: "default".into(),
+                demo: false,
+            },
+            width,
+            height,
+        )
     }
 }
 
