@@ -19,8 +19,8 @@ impl Rng {
         (self.next() % bound as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 }
 
@@ -60,8 +60,8 @@ fn generated_documents(rng: &mut Rng, count: usize) -> Vec<String> {
             let parts = 1 + rng.below(12);
             let mut doc = String::new();
             for _ in 0..parts {
-                doc.push_str(*rng.pick(FRAGMENTS));
-                doc.push_str(*rng.pick(&["\n", "\n\n", "\n\n\n"]));
+                doc.push_str(rng.pick(FRAGMENTS));
+                doc.push_str(rng.pick(&["\n", "\n\n", "\n\n\n"]));
             }
             doc
         })
@@ -83,7 +83,7 @@ fn random_cuts(rng: &mut Rng, text: &str) -> Vec<usize> {
     }
     let mut cuts: Vec<usize> = if rng.below(2) == 0 {
         let count = 1 + rng.below(candidates.len().min(30));
-        (0..count).map(|_| *rng.pick(&candidates)).collect()
+        (0..count).map(|_| rng.pick(&candidates)).collect()
     } else {
         let mut cuts = Vec::new();
         let mut at = 0;
@@ -123,7 +123,7 @@ fn streamed(text: &str, cuts: &[usize], mut width_for: impl FnMut() -> u16) -> M
 }
 
 fn all_documents() -> Vec<String> {
-    let mut rng = Rng(0x5eed_0f_c0ffee);
+    let mut rng = Rng(0x5eed_0fc0_ffee);
     let mut documents: Vec<String> = DOCUMENTS.iter().map(|doc| doc.to_string()).collect();
     documents.extend(generated_documents(&mut rng, 40));
     documents
@@ -156,8 +156,8 @@ fn changing_width_mid_stream_matches_rendering_whole() {
         for _ in 0..20 {
             let cuts = random_cuts(&mut rng, &text);
             let mut width_rng = Rng(rng.next() | 1);
-            let mut doc = streamed(&text, &cuts, || *width_rng.pick(&widths));
-            let width = *rng.pick(&widths);
+            let mut doc = streamed(&text, &cuts, || width_rng.pick(&widths));
+            let width = rng.pick(&widths);
             doc.layout(width);
             assert_eq!(
                 doc.lines(0..doc.height()),

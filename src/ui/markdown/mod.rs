@@ -7,6 +7,7 @@
 
 mod clean;
 mod code;
+mod gutter;
 mod render;
 mod split;
 mod style;

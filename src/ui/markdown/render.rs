@@ -10,9 +10,9 @@ use ratatui::text::Span;
 
 use super::clean::clean_prose;
 use super::code;
+use super::gutter::{Containers, LineGutters};
 use super::style;
 use super::styled::{LineKind, StyledLine};
-use crate::ui::wrap::display_width;
 
 /// Appends the lines of `source` to `out`.
 pub fn render_markdown(source: &str, out: &mut Vec<StyledLine>) {
@@ -22,14 +22,6 @@ pub fn render_markdown(source: &str, out: &mut Vec<StyledLine>) {
         renderer.event(event);
     }
     renderer.flush_line();
-}
-
-enum Container {
-    Quote,
-    Item {
-        marker: String,
-        marker_pending: bool,
-    },
 }
 
 struct LinkTarget {
@@ -46,7 +38,7 @@ struct Renderer<'o> {
     out: &'o mut Vec<StyledLine>,
     emitted: bool,
     pending_gap: bool,
-    containers: Vec<Container>,
+    containers: Containers,
     /// The next number of each open list; `None` for bullet lists.
     lists: Vec<Option<u64>>,
     styles: Vec<Style>,
@@ -62,7 +54,7 @@ impl<'o> Renderer<'o> {
             out,
             emitted: false,
             pending_gap: false,
-            containers: Vec::new(),
+            containers: Containers::default(),
             lists: Vec::new(),
             styles: Vec::new(),
             spans: Vec::new(),
@@ -119,7 +111,7 @@ impl<'o> Renderer<'o> {
             }
             Tag::BlockQuote(_) => {
                 self.begin_block();
-                self.containers.push(Container::Quote);
+                self.containers.push_quote();
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block();
@@ -146,10 +138,7 @@ impl<'o> Renderer<'o> {
                     }
                     _ => style::BULLET.to_owned(),
                 };
-                self.containers.push(Container::Item {
-                    marker,
-                    marker_pending: true,
-                });
+                self.containers.push_item(marker);
             }
             Tag::Emphasis => self.push_style(style::EMPHASIS),
             Tag::Strong => self.push_style(style::STRONG),
@@ -201,16 +190,11 @@ impl<'o> Renderer<'o> {
                 self.flush_line();
                 self.lists.pop();
                 // A list nested in a tight item is part of that item, not a block of its own.
-                let nested = matches!(self.containers.last(), Some(Container::Item { .. }));
-                self.pending_gap |= !nested;
+                self.pending_gap |= !self.containers.innermost_is_item();
             }
             TagEnd::Item => {
                 self.flush_line();
-                if let Some(Container::Item {
-                    marker_pending: true,
-                    ..
-                }) = self.containers.last()
-                {
+                if self.containers.item_is_empty() {
                     self.emit(Vec::new(), LineKind::Prose);
                 }
                 self.containers.pop();
@@ -304,28 +288,10 @@ impl<'o> Renderer<'o> {
     }
 
     fn emit(&mut self, content: Vec<Span<'static>>, kind: LineKind) {
-        let mut prefix = Vec::with_capacity(self.containers.len() + 1);
-        let mut continuation = Vec::with_capacity(self.containers.len() + 1);
-        for container in &mut self.containers {
-            match container {
-                Container::Quote => {
-                    prefix.push(Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER));
-                    continuation.push(Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER));
-                }
-                Container::Item {
-                    marker,
-                    marker_pending,
-                } => {
-                    let blank = Span::raw(" ".repeat(display_width(marker)));
-                    if std::mem::take(marker_pending) {
-                        prefix.push(Span::styled(marker.clone(), style::LIST_MARKER));
-                    } else {
-                        prefix.push(blank.clone());
-                    }
-                    continuation.push(blank);
-                }
-            }
-        }
+        let LineGutters {
+            first: mut prefix,
+            rest: mut continuation,
+        } = self.containers.next_line();
         if let Some(marks) = self.heading_marks {
             prefix.push(Span::styled(marks, style::DIM));
             continuation.push(Span::raw(" ".repeat(marks.len())));
@@ -339,34 +305,14 @@ impl<'o> Renderer<'o> {
         self.emitted = true;
     }
 
-    /// A blank line inside the current containers: quote bars stay, list indentation goes.
     fn emit_gap(&mut self) {
-        let mut gutter: Vec<Span<'static>> = self
-            .containers
-            .iter()
-            .map(|container| match container {
-                Container::Quote => Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER),
-                Container::Item { marker, .. } => Span::raw(" ".repeat(display_width(marker))),
-            })
-            .collect();
-        trim_trailing_spaces(&mut gutter);
+        let gutter = self.containers.blank_line();
         self.out.push(StyledLine {
             prefix: gutter.clone(),
             continuation: gutter,
             content: Vec::new(),
             kind: LineKind::Prose,
         });
-    }
-}
-
-fn trim_trailing_spaces(spans: &mut Vec<Span<'static>>) {
-    while let Some(last) = spans.last_mut() {
-        let trimmed = last.content.trim_end().len();
-        if trimmed > 0 {
-            last.content.to_mut().truncate(trimmed);
-            return;
-        }
-        spans.pop();
     }
 }
 
