@@ -37,7 +37,12 @@ fn rendered_text(source: &str, width: u16) -> String {
     doc.layout(width);
     doc.lines(0..doc.height())
         .iter()
-        .map(|line| line.spans.iter().map(|span| span.content.as_ref()).collect::<String>())
+        .map(|line| {
+            line.spans
+                .iter()
+                .map(|span| span.content.as_ref())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
