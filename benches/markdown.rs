@@ -1,13 +1,18 @@
 //! Markdown rendering costs: streaming tokens into a message, laying out a finished message,
 //! and reading the visible window of a long chat history.
+//!
+//! Times are the benchmark thread's own CPU time, not wall time: the machine's cores are
+//! shared, and wall time would mostly measure what else was running.
 
 use std::hint::black_box;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use kubevibe::ui::markdown::{MarkdownDoc, warm_up};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+/// A typical troubleshooting answer; about half of its content lines are code.
 const SECTION: &str = r#"## Step {n}: check the rollout of `web-{n}`
 
 The deployment **web-{n}** has *3 replicas*; one pod is in `CrashLoopBackOff`. See the
@@ -35,12 +40,27 @@ livenessProbe:
 
 "#;
 
+/// `SECTION` without its code blocks.
+fn prose_section() -> String {
+    let mut prose = String::new();
+    let mut in_code = false;
+    for line in SECTION.lines() {
+        if line.starts_with("```") {
+            in_code = !in_code;
+        } else if !in_code {
+            prose.push_str(line);
+            prose.push('\n');
+        }
+    }
+    prose
+}
+
 /// Model-like tokens: words and spaces, long words cut into pieces of at most four bytes.
-fn tokens(count: usize) -> Vec<String> {
+fn tokens(section_template: &str, count: usize) -> Vec<String> {
     let mut tokens = Vec::with_capacity(count);
     let mut section = 0;
     while tokens.len() < count {
-        let text = SECTION.replace("{n}", &section.to_string());
+        let text = section_template.replace("{n}", &section.to_string());
         for word in text.split_inclusive([' ', '\n']) {
             let mut piece = String::new();
             for c in word.chars() {
@@ -67,35 +87,43 @@ fn message_of_lines(lines: usize) -> String {
     text.lines().take(lines).collect::<Vec<_>>().join("\n")
 }
 
-fn streaming(c: &mut Criterion) {
-    let tokens = tokens(100_000);
+fn stream_all(tokens: &[String]) -> usize {
+    let mut doc = MarkdownDoc::new();
+    for chunk in tokens.chunks(1_000) {
+        for token in chunk {
+            doc.push_str(token);
+        }
+        doc.layout(100);
+    }
+    doc.finish();
+    doc.layout(100);
+    doc.height()
+}
+
+fn streaming(c: &mut Criterion<ThreadCpuTime>) {
+    let mixed = tokens(SECTION, 100_000);
+    let prose = tokens(&prose_section(), 100_000);
     let mut group = c.benchmark_group("stream");
     group.sample_size(10);
-    group.bench_function("100k tokens, layout every 1k", |b| {
-        b.iter(|| {
-            let mut doc = MarkdownDoc::new();
-            for chunk in tokens.chunks(1_000) {
-                for token in chunk {
-                    doc.push_str(token);
-                }
-                doc.layout(100);
-            }
-            doc.finish();
-            doc.layout(100);
-            black_box(doc.height())
-        });
+    group.throughput(Throughput::Elements(100_000));
+    group.bench_function("100k tokens with code, layout every 1k", |b| {
+        b.iter(|| black_box(stream_all(&mixed)));
+    });
+    group.bench_function("100k tokens, no code, layout every 1k", |b| {
+        b.iter(|| black_box(stream_all(&prose)));
     });
     group.bench_function("push_str only, 100k tokens", |b| {
         b.iter(|| {
             let mut doc = MarkdownDoc::new();
-            for token in &tokens {
+            for token in &mixed {
                 doc.push_str(token);
             }
             black_box(doc.text().len())
         });
     });
     // One frame's work late in a long stream: 1 000 new tokens, then layout.
-    let (head, tail) = tokens.split_at(99_000);
+    group.throughput(Throughput::Elements(1_000));
+    let (head, tail) = mixed.split_at(99_000);
     group.bench_function("layout after 1k tokens at 99k", |b| {
         b.iter_batched(
             || {
@@ -117,18 +145,15 @@ fn streaming(c: &mut Criterion) {
     group.finish();
 }
 
-fn finished_message(c: &mut Criterion) {
+fn finished_message(c: &mut Criterion<ThreadCpuTime>) {
     let text = message_of_lines(1_000);
     let mut group = c.benchmark_group("finished 1000-line message");
-    group.bench_function("first layout (parse, highlight, wrap)", |b| {
-        b.iter_batched(
-            || MarkdownDoc::from_text(&text),
-            |mut doc| {
-                doc.layout(100);
-                doc
-            },
-            BatchSize::LargeInput,
-        );
+    group.bench_function("from_text + first layout (parse, highlight, wrap)", |b| {
+        b.iter(|| {
+            let mut doc = MarkdownDoc::from_text(&text);
+            doc.layout(100);
+            doc
+        });
     });
     let mut doc = MarkdownDoc::from_text(&text);
     doc.layout(100);
@@ -149,7 +174,7 @@ fn finished_message(c: &mut Criterion) {
     group.finish();
 }
 
-fn visible_window(c: &mut Criterion) {
+fn visible_window(c: &mut Criterion<ThreadCpuTime>) {
     let history: Vec<MarkdownDoc> = (0..1_000)
         .map(|i| {
             let mut doc = MarkdownDoc::from_text(&SECTION.replace("{n}", &i.to_string()));
@@ -191,12 +216,96 @@ fn visible_window(c: &mut Criterion) {
     group.finish();
 }
 
-fn setup(c: &mut Criterion) {
+fn setup(c: &mut Criterion<ThreadCpuTime>) {
     warm_up();
     streaming(c);
     finished_message(c);
     visible_window(c);
 }
 
-criterion_group!(benches, setup);
+/// CPU time of the current thread in nanoseconds, from the scheduler's accounting (Linux).
+fn thread_cpu_nanos() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|stat| stat.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+struct ThreadCpuTime;
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = u64;
+    type Value = u64;
+
+    fn start(&self) -> u64 {
+        thread_cpu_nanos()
+    }
+
+    fn end(&self, start: u64) -> u64 {
+        thread_cpu_nanos().saturating_sub(start)
+    }
+
+    fn add(&self, a: &u64, b: &u64) -> u64 {
+        a + b
+    }
+
+    fn zero(&self) -> u64 {
+        0
+    }
+
+    fn to_f64(&self, value: &u64) -> f64 {
+        *value as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &NanosFormatter
+    }
+}
+
+struct NanosFormatter;
+
+impl ValueFormatter for NanosFormatter {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = match typical {
+            t if t < 1e3 => (1.0, "ns"),
+            t if t < 1e6 => (1e-3, "µs"),
+            t if t < 1e9 => (1e-6, "ms"),
+            _ => (1e-9, "s"),
+        };
+        values.iter_mut().for_each(|value| *value *= factor);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let per_iteration = match throughput {
+            Throughput::Elements(n)
+            | Throughput::Bytes(n)
+            | Throughput::BytesDecimal(n)
+            | Throughput::Bits(n) => *n as f64,
+        };
+        for value in values.iter_mut() {
+            *value = per_iteration * 1e9 / *value / 1e3;
+        }
+        "thousand/s"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+fn cpu_time_criterion() -> Criterion<ThreadCpuTime> {
+    Criterion::default().with_measurement(ThreadCpuTime)
+}
+
+criterion_group! {
+    name = benches;
+    config = cpu_time_criterion();
+    targets = setup
+}
 criterion_main!(benches);

@@ -20,6 +20,11 @@ The pod **web-7d9f** restarts because its *liveness probe* fails. See the
 
 > Changing the probe triggers a rollout of every replica.
 
+| pod | status | restarts |
+|:----|:------:|---------:|
+| web-7d9f | `CrashLoopBackOff` | 14 |
+| web-5c2a | Running | 0 |
+
 ```yaml
 livenessProbe:
   httpGet:

@@ -34,6 +34,7 @@ const DOCUMENTS: &[&str] = &[
     "- item with code\n  ```bash\n  echo one\n\n  echo two\n  ```\n- next item\n\nunclosed fence follows\n\n````rust\nfn main() {\n    println!(\"never closed\");\n",
     "Title\n=====\n\nSubtitle\n--------\n\n***\n\n[ref]: https://example.com\n\nSee [the docs][ref] and ![a chart](https://x.io/c.png).\n\n  ```\n  indented fence\n    keeps relative indent\n  ```\n",
     "    indented code block\n\n    still code\nparagraph\n\n- [ ] task\n- [x] done task\n\n<div>\nhtml block\n</div>\n",
+    "| pod | status | restarts |\n|:---|:---:|---:|\n| web-1 | `Running` | 0 |\n| db-0 | **CrashLoop** | 12 |\n\nafter the table\n",
     "no trailing newline at all, a single long paragraph that will wrap many times at small widths",
 ];
 
@@ -52,6 +53,7 @@ const FRAGMENTS: &[&str] = &[
     "",
     "   ",
     "[link](https://kubernetes.io) <https://example.com>",
+    "| a | b |\n|---|---|\n| 1 | 日本 |",
 ];
 
 fn generated_documents(rng: &mut Rng, count: usize) -> Vec<String> {

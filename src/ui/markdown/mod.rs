@@ -12,6 +12,7 @@ mod render;
 mod split;
 mod style;
 mod styled;
+mod table;
 mod view;
 
 use std::ops::Range;

@@ -13,10 +13,12 @@ use super::code;
 use super::gutter::{Containers, LineGutters};
 use super::style;
 use super::styled::{LineKind, StyledLine};
+use super::table::Table;
 
 /// Appends the lines of `source` to `out`.
 pub fn render_markdown(source: &str, out: &mut Vec<StyledLine>) {
-    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
     let mut renderer = Renderer::new(out);
     for event in Parser::new_ext(source, options) {
         renderer.event(event);
@@ -46,6 +48,7 @@ struct Renderer<'o> {
     heading_marks: Option<&'static str>,
     links: Vec<LinkTarget>,
     code: Option<CodeCapture>,
+    table: Option<Table>,
 }
 
 impl<'o> Renderer<'o> {
@@ -61,6 +64,7 @@ impl<'o> Renderer<'o> {
             heading_marks: None,
             links: Vec::new(),
             code: None,
+            table: None,
         }
     }
 
@@ -158,15 +162,17 @@ impl<'o> Renderer<'o> {
                     text: String::new(),
                 });
             }
+            Tag::Table(alignments) => {
+                self.begin_block();
+                self.table = Some(Table::new(alignments));
+            }
+            // Cells collect their spans; the rows are laid out when the table ends.
+            Tag::TableHead | Tag::TableRow | Tag::TableCell => {}
             // Not enabled in the parser options; their text still flows as prose.
             Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
-            | Tag::Table(_)
-            | Tag::TableHead
-            | Tag::TableRow
-            | Tag::TableCell
             | Tag::Superscript
             | Tag::Subscript
             | Tag::MetadataBlock(_) => {}
@@ -211,14 +217,19 @@ impl<'o> Renderer<'o> {
                 self.styles.pop();
                 self.end_link();
             }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.spans);
+                if let Some(table) = self.table.as_mut() {
+                    table.push_cell(cell);
+                }
+            }
+            TagEnd::TableHead => self.table.iter_mut().for_each(Table::end_header),
+            TagEnd::TableRow => self.table.iter_mut().for_each(Table::end_row),
+            TagEnd::Table => self.end_table(),
             TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
-            | TagEnd::Table
-            | TagEnd::TableHead
-            | TagEnd::TableRow
-            | TagEnd::TableCell
             | TagEnd::Superscript
             | TagEnd::Subscript
             | TagEnd::MetadataBlock(_) => {}
@@ -245,6 +256,16 @@ impl<'o> Renderer<'o> {
         let language = capture.language.as_deref();
         self.emit(code::label(language), LineKind::Code);
         for content in code::block_spans(language, &capture.text) {
+            self.emit(content, LineKind::Code);
+        }
+        self.pending_gap = true;
+    }
+
+    fn end_table(&mut self) {
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        for content in table.into_lines() {
             self.emit(content, LineKind::Code);
         }
         self.pending_gap = true;
@@ -348,6 +369,19 @@ mod tests {
     #[test]
     fn quote_keeps_its_bar_between_paragraphs() {
         assert_eq!(rendered("> a\n>\n> b\n"), vec!["│ a", "│", "│ b"]);
+    }
+
+    #[test]
+    fn table_columns_are_aligned() {
+        assert_eq!(
+            rendered("| pod | restarts |\n|---|---:|\n| web-1 | 3 |\n| db | 12 |\n"),
+            vec![
+                "pod   │ restarts",
+                "──────┼─────────",
+                "web-1 │        3",
+                "db    │       12",
+            ]
+        );
     }
 
     #[test]
