@@ -8,6 +8,7 @@ use std::hint::black_box;
 
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use kubevibe::ui::highlight::LineHighlighter;
 use kubevibe::ui::markdown::{MarkdownDoc, warm_up};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -216,8 +217,52 @@ fn visible_window(c: &mut Criterion<ThreadCpuTime>) {
     group.finish();
 }
 
+/// syntect's cost per line for the languages answers use most: the floor under streaming code.
+fn highlighting(c: &mut Criterion<ThreadCpuTime>) {
+    let samples = [
+        (
+            "yaml",
+            "  initialDelaySeconds: 45 # was 5, the app needs time",
+        ),
+        (
+            "sh",
+            "kubectl -n prod get pods -l app=web -o wide | grep -v Running",
+        ),
+        (
+            "json",
+            r#"{"name": "web", "replicas": 3, "ready": true, "labels": {"app": "web"}}"#,
+        ),
+        (
+            "rust",
+            "let pods = api.list(&ListParams::default().labels(\"app=web\")).await?;",
+        ),
+        (
+            "go",
+            "pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})",
+        ),
+        (
+            "python",
+            "pods = v1.list_namespaced_pod(namespace=\"prod\", label_selector=\"app=web\")",
+        ),
+    ];
+    let mut group = c.benchmark_group("highlight 100 lines");
+    group.throughput(Throughput::Elements(100));
+    for (language, line) in samples {
+        group.bench_function(language, |b| {
+            b.iter(|| {
+                let mut highlighter = LineHighlighter::new(Some(language));
+                for _ in 0..100 {
+                    black_box(highlighter.highlight(line));
+                }
+            });
+        });
+    }
+    group.finish();
+}
+
 fn setup(c: &mut Criterion<ThreadCpuTime>) {
     warm_up();
+    highlighting(c);
     streaming(c);
     finished_message(c);
     visible_window(c);
