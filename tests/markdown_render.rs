@@ -245,6 +245,15 @@ fn wide_characters_wrap_by_display_width() {
 }
 
 #[test]
+fn empty_and_blank_messages_have_no_lines() {
+    for source in ["", "\n\n", "  \n\t\n"] {
+        let mut doc = MarkdownDoc::from_text(source);
+        doc.layout(20);
+        assert_eq!(doc.height(), 0, "{source:?}");
+    }
+}
+
+#[test]
 fn lines_clamps_its_range() {
     let mut doc = MarkdownDoc::from_text("a\n\nb\n");
     doc.layout(10);

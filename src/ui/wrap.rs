@@ -63,7 +63,7 @@ fn apply_line_style(line: &Line<'_>, out: &mut [Line<'static>]) {
 
 /// Display width of `text` as the terminal buffer will lay it out.
 pub fn display_width(text: &str) -> usize {
-    if text.is_ascii() {
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return text.len();
     }
     text.graphemes(true).map(UnicodeWidthStr::width).sum()
