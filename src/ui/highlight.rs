@@ -92,10 +92,6 @@ impl LineHighlighter {
         }
     }
 
-    pub fn is_plain(&self) -> bool {
-        self.engine.is_none()
-    }
-
     /// Highlights the next complete line (given without its line ending).
     pub fn highlight(&mut self, line: &str) -> StyledRanges {
         let Some(engine) = self.engine.as_mut() else {
