@@ -32,10 +32,18 @@ fn assets() -> &'static Assets {
     })
 }
 
-/// Loads the syntaxes and the theme (tens of milliseconds). Blocks the calling thread, so the
-/// app runs it on a background thread at startup; later calls return at once.
+/// Loads the syntaxes and the theme (tens of milliseconds) and compiles the patterns the most
+/// common answers need, which syntect otherwise compiles on first use. Blocks the calling
+/// thread, so the app runs it on a background thread at startup.
 pub fn warm_up() {
-    assets();
+    const SAMPLES: [(&str, &str); 3] = [
+        ("yaml", "metadata: {name: web} # comment"),
+        ("json", r#"{"replicas": 3, "ready": true}"#),
+        ("bash", r#"kubectl get pods -n "$NS" | grep -v Running"#),
+    ];
+    for (language, line) in SAMPLES {
+        LineHighlighter::new(Some(language)).highlight(line);
+    }
 }
 
 /// The style of code in a language we cannot highlight.
@@ -82,10 +90,6 @@ impl LineHighlighter {
             engine,
             line_buf: String::new(),
         }
-    }
-
-    pub fn is_plain(&self) -> bool {
-        self.engine.is_none()
     }
 
     /// Highlights the next complete line (given without its line ending).

@@ -63,7 +63,7 @@ fn apply_line_style(line: &Line<'_>, out: &mut [Line<'static>]) {
 
 /// Display width of `text` as the terminal buffer will lay it out.
 pub fn display_width(text: &str) -> usize {
-    if text.is_ascii() {
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return text.len();
     }
     text.graphemes(true).map(UnicodeWidthStr::width).sum()
@@ -216,6 +216,7 @@ impl<'g, 'o> RowBuilder<'g, 'o> {
         rest_cap: usize,
         out: &'o mut Vec<Line<'static>>,
     ) -> Self {
+        let spans = owned(gutter.first);
         Self {
             gutter,
             cap: first_cap,
@@ -223,8 +224,8 @@ impl<'g, 'o> RowBuilder<'g, 'o> {
             used: 0,
             has_content: false,
             has_word: false,
-            gutter_spans: gutter.first.len(),
-            spans: owned(gutter.first),
+            gutter_spans: spans.len(),
+            spans,
             out,
         }
     }
@@ -273,7 +274,7 @@ impl<'g, 'o> RowBuilder<'g, 'o> {
     fn break_row(&mut self) {
         let row = std::mem::replace(&mut self.spans, owned(self.gutter.rest));
         self.out.push(Line::from(row));
-        self.gutter_spans = self.gutter.rest.len();
+        self.gutter_spans = self.spans.len();
         self.cap = self.rest_cap;
         self.used = 0;
         self.has_content = false;
@@ -286,7 +287,11 @@ impl<'g, 'o> RowBuilder<'g, 'o> {
 }
 
 fn owned(spans: &[Span<'_>]) -> Vec<Span<'static>> {
-    spans.iter().map(owned_span).collect()
+    spans
+        .iter()
+        .filter(|span| !span.content.is_empty())
+        .map(owned_span)
+        .collect()
 }
 
 fn owned_span(span: &Span<'_>) -> Span<'static> {

@@ -7,10 +7,12 @@
 
 mod clean;
 mod code;
+mod gutter;
 mod render;
 mod split;
 mod style;
 mod styled;
+mod table;
 mod view;
 
 use std::ops::Range;
@@ -23,6 +25,17 @@ use render::render_markdown;
 use split::{Boundary, OpenBlock, Splitter, is_blank};
 use styled::{LineKind, StyledLine};
 use view::WrappedView;
+
+/// Counters of the rendering work a message has cost, for tests and diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    /// Finished blocks parsed and styled: each once, unless text arrives after `finish`.
+    pub blocks_rendered: usize,
+    /// Lines of top-level code blocks highlighted (each exactly once).
+    pub code_lines_highlighted: usize,
+    /// Bytes of the open tail rendered again, summed over every layout.
+    pub tail_bytes_rendered: usize,
+}
 
 /// One chat message as markdown: the text received so far and its rendering.
 #[derive(Debug, Default)]
@@ -43,6 +56,7 @@ pub struct MarkdownDoc {
     tail_dirty: bool,
     finished: bool,
     view: WrappedView,
+    stats: RenderStats,
 }
 
 impl MarkdownDoc {
@@ -66,8 +80,10 @@ impl MarkdownDoc {
         if self.finished {
             // Finishing closed the last line and block; more text means starting over.
             let text = std::mem::take(&mut self.text);
+            let stats = self.stats;
             *self = Self::new();
             self.text = text;
+            self.stats = stats;
         }
         self.text.push_str(delta);
         self.tail_dirty = true;
@@ -127,6 +143,10 @@ impl MarkdownDoc {
         &rows[start..end]
     }
 
+    pub fn stats(&self) -> RenderStats {
+        self.stats
+    }
+
     fn feed_complete_lines(&mut self) {
         while let Some(offset) = self.text[self.newline_search..].find('\n') {
             let end = self.newline_search + offset + 1;
@@ -137,6 +157,9 @@ impl MarkdownDoc {
             self.apply_boundaries();
         }
         self.newline_search = self.text.len();
+        self.splitter
+            .feed_partial(&self.text, self.fed, &mut self.boundaries);
+        self.apply_boundaries();
     }
 
     fn apply_boundaries(&mut self) {
@@ -145,6 +168,7 @@ impl MarkdownDoc {
                 Boundary::TextClosed { range, joins_list } => {
                     let mut lines = Vec::new();
                     render_markdown(&self.text[range], &mut lines);
+                    self.stats.blocks_rendered += 1;
                     append_block(&mut self.final_lines, lines, joins_list);
                 }
                 Boundary::CodeOpened { language } => {
@@ -159,6 +183,7 @@ impl MarkdownDoc {
                         .open_code
                         .get_or_insert_with(|| LineHighlighter::new(None));
                     let content = code::line_spans(line, &highlighter.highlight(line));
+                    self.stats.code_lines_highlighted += 1;
                     self.final_lines
                         .push(StyledLine::unprefixed(content, LineKind::Code));
                 }
@@ -177,14 +202,16 @@ impl MarkdownDoc {
             OpenBlock::Text { start, joins_list } => {
                 let mut lines = Vec::new();
                 render_markdown(&self.text[start..], &mut lines);
+                self.stats.tail_bytes_rendered += self.text.len() - start;
                 self.push_tail_block(lines, joins_list);
             }
-            OpenBlock::None if !is_blank(partial) => {
+            OpenBlock::None { joins_list } if !is_blank(partial) => {
                 let mut lines = Vec::new();
                 render_markdown(partial, &mut lines);
-                self.push_tail_block(lines, false);
+                self.stats.tail_bytes_rendered += partial.len();
+                self.push_tail_block(lines, joins_list);
             }
-            OpenBlock::None => {}
+            OpenBlock::None { .. } => {}
             OpenBlock::Code => {
                 if partial.is_empty() || self.splitter.partial_may_close_code(partial) {
                     return;
@@ -194,6 +221,7 @@ impl MarkdownDoc {
                     Some(highlighter) => highlighter.preview(line),
                     None => LineHighlighter::new(None).preview(line),
                 };
+                self.stats.tail_bytes_rendered += partial.len();
                 let content = code::line_spans(line, &ranges);
                 self.tail_lines
                     .push(StyledLine::unprefixed(content, LineKind::Code));

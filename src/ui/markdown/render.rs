@@ -10,26 +10,20 @@ use ratatui::text::Span;
 
 use super::clean::clean_prose;
 use super::code;
+use super::gutter::{Containers, LineGutters};
 use super::style;
 use super::styled::{LineKind, StyledLine};
-use crate::ui::wrap::display_width;
+use super::table::Table;
 
 /// Appends the lines of `source` to `out`.
 pub fn render_markdown(source: &str, out: &mut Vec<StyledLine>) {
-    let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_TABLES;
     let mut renderer = Renderer::new(out);
     for event in Parser::new_ext(source, options) {
         renderer.event(event);
     }
     renderer.flush_line();
-}
-
-enum Container {
-    Quote,
-    Item {
-        marker: String,
-        marker_pending: bool,
-    },
 }
 
 struct LinkTarget {
@@ -46,7 +40,7 @@ struct Renderer<'o> {
     out: &'o mut Vec<StyledLine>,
     emitted: bool,
     pending_gap: bool,
-    containers: Vec<Container>,
+    containers: Containers,
     /// The next number of each open list; `None` for bullet lists.
     lists: Vec<Option<u64>>,
     styles: Vec<Style>,
@@ -54,6 +48,7 @@ struct Renderer<'o> {
     heading_marks: Option<&'static str>,
     links: Vec<LinkTarget>,
     code: Option<CodeCapture>,
+    table: Option<Table>,
 }
 
 impl<'o> Renderer<'o> {
@@ -62,13 +57,14 @@ impl<'o> Renderer<'o> {
             out,
             emitted: false,
             pending_gap: false,
-            containers: Vec::new(),
+            containers: Containers::default(),
             lists: Vec::new(),
             styles: Vec::new(),
             spans: Vec::new(),
             heading_marks: None,
             links: Vec::new(),
             code: None,
+            table: None,
         }
     }
 
@@ -119,7 +115,7 @@ impl<'o> Renderer<'o> {
             }
             Tag::BlockQuote(_) => {
                 self.begin_block();
-                self.containers.push(Container::Quote);
+                self.containers.push_quote();
             }
             Tag::CodeBlock(kind) => {
                 self.begin_block();
@@ -146,10 +142,7 @@ impl<'o> Renderer<'o> {
                     }
                     _ => style::BULLET.to_owned(),
                 };
-                self.containers.push(Container::Item {
-                    marker,
-                    marker_pending: true,
-                });
+                self.containers.push_item(marker);
             }
             Tag::Emphasis => self.push_style(style::EMPHASIS),
             Tag::Strong => self.push_style(style::STRONG),
@@ -169,15 +162,17 @@ impl<'o> Renderer<'o> {
                     text: String::new(),
                 });
             }
+            Tag::Table(alignments) => {
+                self.begin_block();
+                self.table = Some(Table::new(alignments));
+            }
+            // Cells collect their spans; the rows are laid out when the table ends.
+            Tag::TableHead | Tag::TableRow | Tag::TableCell => {}
             // Not enabled in the parser options; their text still flows as prose.
             Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
-            | Tag::Table(_)
-            | Tag::TableHead
-            | Tag::TableRow
-            | Tag::TableCell
             | Tag::Superscript
             | Tag::Subscript
             | Tag::MetadataBlock(_) => {}
@@ -201,16 +196,11 @@ impl<'o> Renderer<'o> {
                 self.flush_line();
                 self.lists.pop();
                 // A list nested in a tight item is part of that item, not a block of its own.
-                let nested = matches!(self.containers.last(), Some(Container::Item { .. }));
-                self.pending_gap |= !nested;
+                self.pending_gap |= !self.containers.innermost_is_item();
             }
             TagEnd::Item => {
                 self.flush_line();
-                if let Some(Container::Item {
-                    marker_pending: true,
-                    ..
-                }) = self.containers.last()
-                {
+                if self.containers.item_is_empty() {
                     self.emit(Vec::new(), LineKind::Prose);
                 }
                 self.containers.pop();
@@ -227,14 +217,19 @@ impl<'o> Renderer<'o> {
                 self.styles.pop();
                 self.end_link();
             }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.spans);
+                if let Some(table) = self.table.as_mut() {
+                    table.push_cell(cell);
+                }
+            }
+            TagEnd::TableHead => self.table.iter_mut().for_each(Table::end_header),
+            TagEnd::TableRow => self.table.iter_mut().for_each(Table::end_row),
+            TagEnd::Table => self.end_table(),
             TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
             | TagEnd::DefinitionListDefinition
-            | TagEnd::Table
-            | TagEnd::TableHead
-            | TagEnd::TableRow
-            | TagEnd::TableCell
             | TagEnd::Superscript
             | TagEnd::Subscript
             | TagEnd::MetadataBlock(_) => {}
@@ -261,6 +256,16 @@ impl<'o> Renderer<'o> {
         let language = capture.language.as_deref();
         self.emit(code::label(language), LineKind::Code);
         for content in code::block_spans(language, &capture.text) {
+            self.emit(content, LineKind::Code);
+        }
+        self.pending_gap = true;
+    }
+
+    fn end_table(&mut self) {
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        for content in table.into_lines() {
             self.emit(content, LineKind::Code);
         }
         self.pending_gap = true;
@@ -304,28 +309,10 @@ impl<'o> Renderer<'o> {
     }
 
     fn emit(&mut self, content: Vec<Span<'static>>, kind: LineKind) {
-        let mut prefix = Vec::with_capacity(self.containers.len() + 1);
-        let mut continuation = Vec::with_capacity(self.containers.len() + 1);
-        for container in &mut self.containers {
-            match container {
-                Container::Quote => {
-                    prefix.push(Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER));
-                    continuation.push(Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER));
-                }
-                Container::Item {
-                    marker,
-                    marker_pending,
-                } => {
-                    let blank = Span::raw(" ".repeat(display_width(marker)));
-                    if std::mem::take(marker_pending) {
-                        prefix.push(Span::styled(marker.clone(), style::LIST_MARKER));
-                    } else {
-                        prefix.push(blank.clone());
-                    }
-                    continuation.push(blank);
-                }
-            }
-        }
+        let LineGutters {
+            first: mut prefix,
+            rest: mut continuation,
+        } = self.containers.next_line();
         if let Some(marks) = self.heading_marks {
             prefix.push(Span::styled(marks, style::DIM));
             continuation.push(Span::raw(" ".repeat(marks.len())));
@@ -339,34 +326,14 @@ impl<'o> Renderer<'o> {
         self.emitted = true;
     }
 
-    /// A blank line inside the current containers: quote bars stay, list indentation goes.
     fn emit_gap(&mut self) {
-        let mut gutter: Vec<Span<'static>> = self
-            .containers
-            .iter()
-            .map(|container| match container {
-                Container::Quote => Span::styled(style::QUOTE_PREFIX, style::QUOTE_GUTTER),
-                Container::Item { marker, .. } => Span::raw(" ".repeat(display_width(marker))),
-            })
-            .collect();
-        trim_trailing_spaces(&mut gutter);
+        let gutter = self.containers.blank_line();
         self.out.push(StyledLine {
             prefix: gutter.clone(),
             continuation: gutter,
             content: Vec::new(),
             kind: LineKind::Prose,
         });
-    }
-}
-
-fn trim_trailing_spaces(spans: &mut Vec<Span<'static>>) {
-    while let Some(last) = spans.last_mut() {
-        let trimmed = last.content.trim_end().len();
-        if trimmed > 0 {
-            last.content.to_mut().truncate(trimmed);
-            return;
-        }
-        spans.pop();
     }
 }
 
@@ -402,6 +369,19 @@ mod tests {
     #[test]
     fn quote_keeps_its_bar_between_paragraphs() {
         assert_eq!(rendered("> a\n>\n> b\n"), vec!["│ a", "│", "│ b"]);
+    }
+
+    #[test]
+    fn table_columns_are_aligned() {
+        assert_eq!(
+            rendered("| pod | restarts |\n|---|---:|\n| web-1 | 3 |\n| db | 12 |\n"),
+            vec![
+                "pod   │ restarts",
+                "──────┼─────────",
+                "web-1 │        3",
+                "db    │       12",
+            ]
+        );
     }
 
     #[test]

@@ -28,8 +28,14 @@ pub enum Boundary {
 /// The block still open at the end of the text fed so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenBlock {
-    None,
-    Text { start: usize, joins_list: bool },
+    /// No block is open; the next one continues the list before it when `joins_list`.
+    None {
+        joins_list: bool,
+    },
+    Text {
+        start: usize,
+        joins_list: bool,
+    },
     Code,
 }
 
@@ -38,10 +44,11 @@ pub struct Splitter {
     state: State,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 enum State {
-    #[default]
-    Between,
+    Between {
+        joins_list: bool,
+    },
     Text {
         start: usize,
         list: Option<ListMarker>,
@@ -52,10 +59,16 @@ enum State {
     Code(Fence),
 }
 
+impl Default for State {
+    fn default() -> Self {
+        State::Between { joins_list: false }
+    }
+}
+
 impl Splitter {
     pub fn open_block(&self) -> OpenBlock {
         match self.state {
-            State::Between => OpenBlock::None,
+            State::Between { joins_list } => OpenBlock::None { joins_list },
             State::Text {
                 start, joins_list, ..
             } => OpenBlock::Text { start, joins_list },
@@ -68,11 +81,14 @@ impl Splitter {
         let at = line.start;
         let content = &text[line];
         match &mut self.state {
-            State::Between => self.start_block(content, at, false, out),
+            State::Between { joins_list } => {
+                let joins_list = *joins_list;
+                self.start_block(content, at, joins_list, out);
+            }
             State::Code(fence) => {
                 if fence.closes(content) {
                     out.push(Boundary::CodeClosed);
-                    self.state = State::Between;
+                    self.state = State::default();
                 } else {
                     let line = without_line_ending(content);
                     let body = fence.strip_indent(line);
@@ -117,10 +133,43 @@ impl Splitter {
         }
     }
 
+    /// Looks at the start of the incomplete last line: when it already decides that the open
+    /// block ends (an unindented line after blank lines, the next item of the list), the block
+    /// is closed now instead of being rendered again until the line completes. Feeding the
+    /// whole line later gives the same blocks as if it had been fed in one piece.
+    pub fn feed_partial(&mut self, text: &str, partial_start: usize, out: &mut Vec<Boundary>) {
+        let partial = &text[partial_start..];
+        let State::Text {
+            start,
+            list,
+            joins_list,
+            blank_from,
+        } = self.state
+        else {
+            return;
+        };
+        let first = partial.bytes().next();
+        if let Some(end) = blank_from {
+            if first.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) {
+                out.push(Boundary::TextClosed {
+                    range: start..end,
+                    joins_list,
+                });
+                self.state = State::default();
+            }
+        } else if list.is_some() && list == ListMarker::decided_by(partial) {
+            out.push(Boundary::TextClosed {
+                range: start..partial_start,
+                joins_list,
+            });
+            self.state = State::Between { joins_list: true };
+        }
+    }
+
     /// The text ended: closes the open block, which ends at `end`.
     pub fn finish(&mut self, end: usize, out: &mut Vec<Boundary>) {
         match std::mem::take(&mut self.state) {
-            State::Between => {}
+            State::Between { .. } => {}
             State::Text {
                 start,
                 joins_list,
@@ -136,7 +185,7 @@ impl Splitter {
 
     fn start_block(&mut self, line: &str, at: usize, joins_list: bool, out: &mut Vec<Boundary>) {
         if is_blank(line) {
-            self.state = State::Between;
+            self.state = State::Between { joins_list };
         } else if let Some((fence, info)) = Fence::open(line) {
             out.push(Boundary::CodeOpened {
                 language: language_token(info).map(str::to_owned),
@@ -241,6 +290,13 @@ enum ListMarker {
 }
 
 impl ListMarker {
+    /// The marker a partial line starts with, once the bytes seen so far settle it.
+    fn decided_by(partial: &str) -> Option<ListMarker> {
+        let marker = ListMarker::at_line_start(partial)?;
+        let width = partial.bytes().position(|b| matches!(b, b' ' | b'\t'));
+        width.map(|_| marker)
+    }
+
     fn at_line_start(line: &str) -> Option<ListMarker> {
         let bytes = line.as_bytes();
         let (marker, width) = match bytes.first()? {

@@ -28,13 +28,10 @@ impl WrappedView {
 
     pub fn set_width(&mut self, width: u16) {
         if self.width != Some(width) {
-            *self = Self {
-                width: Some(width),
-                rows: std::mem::take(&mut self.rows),
-                final_lines: 0,
-                final_rows: 0,
-            };
+            self.width = Some(width);
             self.rows.clear();
+            self.final_lines = 0;
+            self.final_rows = 0;
         }
     }
 
