@@ -379,3 +379,34 @@ fn events_of_an_old_stream_are_ignored() {
     assert_eq!(c.transcript().last().unwrap(), "fresh");
     assert!(!c.transcript().iter().any(|t| t == "stale"));
 }
+
+#[test]
+fn entries_far_from_view_are_parked_and_come_back_identical() {
+    let mut c = Cockpit::new(80, 24);
+    for i in 0..40 {
+        let id = c.ask(&format!("question {i}"));
+        c.tokens(
+            id,
+            &["## heading\n\n", "- one\n- two\n\n", "```yaml\na: 1\n```\n"],
+        );
+        c.stream(id, LlmEvent::Done);
+    }
+    let entries = c.model.transcript.entries();
+    assert!(
+        entries[0].doc.is_parked(),
+        "the oldest answer is far from view"
+    );
+    assert!(
+        !entries[entries.len() - 1].doc.is_parked(),
+        "the newest is shown"
+    );
+    let heights: Vec<usize> = entries.iter().map(|e| e.doc.height()).collect();
+    c.key_with(KeyCode::Home, KeyModifiers::CONTROL);
+    let entries = c.model.transcript.entries();
+    assert!(!entries[0].doc.is_parked(), "scrolling up brings it back");
+    assert_eq!(
+        entries.iter().map(|e| e.doc.height()).collect::<Vec<_>>(),
+        heights
+    );
+    assert_eq!(entries[1].doc.lines(0..1)[0].to_string(), "## heading");
+}

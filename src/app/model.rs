@@ -162,8 +162,9 @@ impl Model {
 
     /// Bring cached text layout up to date; the run loop calls this right before drawing.
     pub fn prepare_draw(&mut self) {
-        let width = self.layout().transcript.width;
-        self.transcript.layout(width);
+        let area = self.layout().transcript;
+        self.transcript.layout(area.width);
+        self.transcript.settle(usize::from(area.height));
     }
 
     /// Session cost in USD, when the model's price is known.

@@ -34,7 +34,12 @@ pub struct Transcript {
     /// Top row shown when not following; following pins the view to the bottom.
     top: usize,
     follow: bool,
+    /// Entries whose wrapped rows are in memory; the others are parked (height only).
+    resident: Vec<usize>,
 }
+
+/// Entries kept rendered on each side of the viewport, so small scrolls cost nothing.
+const RESIDENT_MARGIN: usize = 8;
 
 impl Transcript {
     pub fn new() -> Self {
@@ -78,10 +83,39 @@ impl Transcript {
             return;
         };
         self.starts.truncate(from + 1);
-        for entry in &mut self.entries[from..] {
+        for (index, entry) in self.entries.iter_mut().enumerate().skip(from) {
             entry.doc.layout(width);
             let start = self.starts[self.starts.len() - 1];
             self.starts.push(start + entry.doc.height() + ENTRY_CHROME);
+            self.resident.push(index);
+        }
+    }
+
+    /// Keep wrapped rows only for the entries around a viewport `height` rows tall (and the
+    /// newest one); park the rest, so memory stays flat however long the chat grows. Call
+    /// after `layout` and before drawing.
+    pub fn settle(&mut self, height: usize) {
+        let top = self.top(height);
+        let (Some(first), Some(last)) = (
+            self.entry_at(top),
+            self.entry_at((top + height).saturating_sub(1))
+                .or(self.entries.len().checked_sub(1)),
+        ) else {
+            return;
+        };
+        let keep = first.saturating_sub(RESIDENT_MARGIN)
+            ..(last + RESIDENT_MARGIN + 1).min(self.entries.len());
+        let newest = self.entries.len() - 1;
+        for index in std::mem::take(&mut self.resident) {
+            if !keep.contains(&index) && index != newest {
+                self.entries[index].doc.park();
+            }
+        }
+        for index in keep.clone().chain(std::iter::once(newest)) {
+            self.entries[index].doc.layout(self.width);
+            if !self.resident.contains(&index) {
+                self.resident.push(index);
+            }
         }
     }
 

@@ -56,6 +56,8 @@ pub struct MarkdownDoc {
     tail_dirty: bool,
     finished: bool,
     view: WrappedView,
+    /// Row count while the wrapped rows are released to save memory (see `park`).
+    parked: Option<usize>,
     stats: RenderStats,
 }
 
@@ -118,9 +120,10 @@ impl MarkdownDoc {
     pub fn layout(&mut self, width: u16) {
         let width = width.max(1);
         let same_width = self.view.width() == Some(width);
-        if same_width && !self.tail_dirty {
+        if same_width && !self.tail_dirty && self.parked.is_none() {
             return;
         }
+        self.parked = None;
         self.view.set_width(width);
         if self.tail_dirty {
             self.feed_complete_lines();
@@ -132,7 +135,19 @@ impl MarkdownDoc {
 
     /// Number of wrapped lines at the width of the last layout.
     pub fn height(&self) -> usize {
-        self.view.rows().len()
+        self.parked.unwrap_or_else(|| self.view.rows().len())
+    }
+
+    /// Release the wrapped rows of a finished, laid-out message that is far from view; its
+    /// height stays known and the next `layout` wraps it again from the styled lines.
+    pub fn park(&mut self) {
+        if self.finished && self.parked.is_none() && self.view.width().is_some() {
+            self.parked = Some(self.view.release());
+        }
+    }
+
+    pub fn is_parked(&self) -> bool {
+        self.parked.is_some()
     }
 
     /// The wrapped lines in `range`, clamped to [`height`](Self::height).

@@ -35,6 +35,16 @@ impl WrappedView {
         }
     }
 
+    /// Frees the wrapped rows but keeps the width; the next `sync` wraps everything again.
+    /// Returns how many rows there were.
+    pub fn release(&mut self) -> usize {
+        let count = self.rows.len();
+        self.rows = Vec::new();
+        self.final_lines = 0;
+        self.final_rows = 0;
+        count
+    }
+
     /// Wraps the final lines not yet wrapped, then the tail in place of the previous tail.
     pub fn sync(&mut self, final_lines: &[StyledLine], tail: &[StyledLine]) {
         let Some(width) = self.width else {
