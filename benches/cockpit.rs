@@ -50,6 +50,8 @@ fn model_with_history(messages: usize, width: u16, height: u16) -> Model {
             },
             now,
         );
+        // As the event loop does once per frame: lay out, keep only what is near the view.
+        model.prepare_draw();
     }
     model.prepare_draw();
     model
