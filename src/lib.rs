@@ -4,3 +4,4 @@
 //! tests and benchmarks drive the same code the binary runs.
 
 pub mod llm;
+pub mod sim;

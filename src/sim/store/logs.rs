@@ -1,0 +1,164 @@
+//! Container logs: a bounded buffer of lines per (namespace, pod, container), the previous
+//! container instance's lines, and live followers. Buffers go when their pod goes.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::broadcast;
+
+/// One log line with the time it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub time: jiff::Timestamp,
+    pub text: String,
+}
+
+type LogKey = (String, String, String);
+
+struct Buffer {
+    current: VecDeque<Arc<LogLine>>,
+    previous: Vec<Arc<LogLine>>,
+    followers: broadcast::Sender<Arc<LogLine>>,
+}
+
+impl Buffer {
+    fn new() -> Self {
+        Self {
+            current: VecDeque::new(),
+            previous: Vec::new(),
+            followers: broadcast::channel(1024).0,
+        }
+    }
+}
+
+pub(crate) struct LogStore {
+    buffers: Mutex<HashMap<LogKey, Buffer>>,
+    max_lines: usize,
+}
+
+fn key(namespace: &str, pod: &str, container: &str) -> LogKey {
+    (
+        namespace.to_string(),
+        pod.to_string(),
+        container.to_string(),
+    )
+}
+
+impl LogStore {
+    pub fn new(max_lines: usize) -> Self {
+        Self {
+            buffers: Mutex::new(HashMap::new()),
+            max_lines: max_lines.max(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<LogKey, Buffer>> {
+        self.buffers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn append(&self, namespace: &str, pod: &str, container: &str, text: String) {
+        let line = Arc::new(LogLine {
+            time: jiff::Timestamp::now(),
+            text,
+        });
+        let mut buffers = self.lock();
+        let buffer = buffers
+            .entry(key(namespace, pod, container))
+            .or_insert_with(Buffer::new);
+        buffer.current.push_back(line.clone());
+        while buffer.current.len() > self.max_lines {
+            buffer.current.pop_front();
+        }
+        // Nobody following is fine.
+        let _ = buffer.followers.send(line);
+    }
+
+    /// The container restarted: its lines become `previous` and a new, empty log starts.
+    pub fn restart(&self, namespace: &str, pod: &str, container: &str) {
+        let mut buffers = self.lock();
+        let buffer = buffers
+            .entry(key(namespace, pod, container))
+            .or_insert_with(Buffer::new);
+        buffer.previous = buffer.current.drain(..).collect();
+    }
+
+    pub fn lines(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Vec<Arc<LogLine>> {
+        let buffers = self.lock();
+        let Some(buffer) = buffers.get(&key(namespace, pod, container)) else {
+            return Vec::new();
+        };
+        if previous {
+            buffer.previous.clone()
+        } else {
+            buffer.current.iter().cloned().collect()
+        }
+    }
+
+    /// The lines so far and a receiver for every later one; the receiver closes when the pod goes.
+    pub fn follow(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+    ) -> (Vec<Arc<LogLine>>, broadcast::Receiver<Arc<LogLine>>) {
+        let mut buffers = self.lock();
+        let buffer = buffers
+            .entry(key(namespace, pod, container))
+            .or_insert_with(Buffer::new);
+        (
+            buffer.current.iter().cloned().collect(),
+            buffer.followers.subscribe(),
+        )
+    }
+
+    pub fn drop_pod(&self, namespace: &str, pod: &str) {
+        self.lock()
+            .retain(|(ns, name, _), _| ns != namespace || name != pod);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lines: &[Arc<LogLine>]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn keeps_the_newest_lines_and_the_previous_instance() {
+        let logs = LogStore::new(2);
+        for text in ["a", "b", "c"] {
+            logs.append("ns", "p", "c", text.to_string());
+        }
+        assert_eq!(texts(&logs.lines("ns", "p", "c", false)), ["b", "c"]);
+        logs.restart("ns", "p", "c");
+        logs.append("ns", "p", "c", "d".to_string());
+        assert_eq!(texts(&logs.lines("ns", "p", "c", true)), ["b", "c"]);
+        assert_eq!(texts(&logs.lines("ns", "p", "c", false)), ["d"]);
+    }
+
+    #[tokio::test]
+    async fn followers_see_new_lines_and_end_with_the_pod() {
+        let logs = LogStore::new(10);
+        logs.append("ns", "p", "c", "before".to_string());
+        let (past, mut live) = logs.follow("ns", "p", "c");
+        assert_eq!(texts(&past), ["before"]);
+        logs.append("ns", "p", "c", "after".to_string());
+        assert_eq!(
+            live.recv().await.map(|l| l.text.clone()).ok().as_deref(),
+            Some("after")
+        );
+        logs.drop_pod("ns", "p");
+        assert!(matches!(
+            live.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ));
+    }
+}
