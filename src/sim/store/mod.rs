@@ -15,6 +15,7 @@
 //! / [`Store::modify_status`] (read-modify-write under the lock, never a conflict).
 
 mod change;
+mod controller_api;
 mod delete;
 mod gc;
 mod logs;
