@@ -3,11 +3,15 @@
 
 pub mod bootstrap;
 pub mod clock;
+pub mod controllers;
 pub mod defaults;
+pub mod events;
 pub mod object;
 pub mod patch;
 pub mod resource;
+pub mod scenarios;
 pub mod selector;
 pub mod status;
 pub mod store;
 pub mod validate;
+pub mod world;
