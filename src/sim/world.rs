@@ -5,10 +5,15 @@
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::sim::controllers::cronjob::CronJobController;
+use crate::sim::controllers::daemonset::DaemonSetController;
 use crate::sim::controllers::deployment::DeploymentController;
+use crate::sim::controllers::endpoints::EndpointsController;
+use crate::sim::controllers::job::JobController;
 use crate::sim::controllers::kubelet::Kubelet;
 use crate::sim::controllers::replicaset::ReplicaSetController;
 use crate::sim::controllers::scheduler::Scheduler;
+use crate::sim::controllers::statefulset::StatefulSetController;
 use crate::sim::controllers::{Controller, Ctx, nodes, runner};
 use crate::sim::events::EventRecorder;
 use crate::sim::scenarios::{self, Scenario, ScenarioError};
@@ -56,6 +61,11 @@ impl World {
         world.spawn(&runtime, Kubelet::default(), &ctx);
         world.spawn(&runtime, ReplicaSetController::default(), &ctx);
         world.spawn(&runtime, DeploymentController::default(), &ctx);
+        world.spawn(&runtime, StatefulSetController::default(), &ctx);
+        world.spawn(&runtime, DaemonSetController::default(), &ctx);
+        world.spawn(&runtime, JobController::default(), &ctx);
+        world.spawn(&runtime, CronJobController::default(), &ctx);
+        world.spawn(&runtime, EndpointsController::default(), &ctx);
         world
             .tasks
             .push(runtime.spawn(events.run_expiry(cancel.child_token())));

@@ -2,8 +2,13 @@
 //! lifecycle, the workload controllers and endpoints. Each runs as its own task over the
 //! store's change feed (see [`runner`]) and stops when the world's cancellation token fires.
 
+pub mod cron;
+pub mod cronjob;
+pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
 pub mod index;
+pub mod job;
 pub mod kubelet;
 pub mod nodes;
 pub mod pods;
@@ -11,6 +16,7 @@ pub mod quantity;
 pub mod replicaset;
 pub mod runner;
 pub mod scheduler;
+pub mod statefulset;
 
 use std::time::Duration;
 

@@ -292,11 +292,14 @@ fn requests_of(pod: &Value) -> Requests {
     }
 }
 
+/// One node selector requirement: (key, operator, values, whether the key is a field).
+type NodeRequirement = (String, String, Vec<String>, bool);
+
 /// What a pod asks of its node besides resources.
 struct Demands {
     node_selector: Vec<(String, String)>,
     /// Required node affinity terms (any may match): (key, operator, values, is_field).
-    affinity: Vec<Vec<(String, String, Vec<String>, bool)>>,
+    affinity: Vec<Vec<NodeRequirement>>,
     tolerations: Vec<Value>,
 }
 
@@ -382,7 +385,7 @@ impl Demands {
     }
 }
 
-fn term(term: &Value) -> Vec<(String, String, Vec<String>, bool)> {
+fn term(term: &Value) -> Vec<NodeRequirement> {
     let mut requirements = Vec::new();
     for (list, is_field) in [("matchExpressions", false), ("matchFields", true)] {
         for requirement in term[list].as_array().into_iter().flatten() {
@@ -465,4 +468,18 @@ impl Controller for Scheduler {
         }
         self.schedule(ctx, &pod)
     }
+}
+
+/// Whether a pod (or pod template) may run on `node` by its node selector, required node
+/// affinity and taints, leaving resources aside. DaemonSets place their pods with this.
+pub fn placeable(pod: &Value, node: &NodeInfo) -> bool {
+    let load = NodeLoad {
+        info: node.clone(),
+        cpu_millis: 0,
+        memory_bytes: 0,
+        pods: 0,
+    };
+    Demands::of(pod)
+        .misfit(&load, Requests::default())
+        .is_none()
 }

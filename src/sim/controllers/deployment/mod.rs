@@ -49,10 +49,16 @@ impl Set {
         self.value["status"][field].as_i64().unwrap_or(0)
     }
 
+    /// Pods this set has or is about to have: its spec, or more while surplus pods still run.
+    fn pods(&self) -> i64 {
+        self.wanted().max(self.status("replicas"))
+    }
+
     fn replicas(&self) -> Replicas {
+        // A status not yet caught up with a scale-down must not count pods already going.
         Replicas {
             wanted: self.wanted(),
-            available: self.status("availableReplicas"),
+            available: self.status("availableReplicas").min(self.wanted()),
         }
     }
 }
@@ -274,9 +280,8 @@ impl DeploymentController {
             .max()
             .unwrap_or(0);
         if recreate {
-            for i in 0..sets.len() {
+            for (i, set) in sets.iter_mut().enumerate() {
                 if Some(i) != new_index {
-                    let set = &mut sets[i];
                     self.scale(ctx, deployment, set, 0, desired, surge);
                 }
             }
@@ -317,7 +322,7 @@ impl DeploymentController {
                 index
             }
             None => {
-                let all_wanted: i64 = sets.iter().map(Set::wanted).sum();
+                let all_wanted: i64 = sets.iter().map(Set::pods).sum();
                 let first = if recreate {
                     desired
                 } else {
@@ -355,7 +360,7 @@ impl DeploymentController {
             return outcome;
         }
         let new = sets[new_index].replicas();
-        let all_wanted: i64 = sets.iter().map(Set::wanted).sum();
+        let all_wanted: i64 = sets.iter().map(Set::pods).sum();
         let next = next_new_size(desired, surge, new, all_wanted);
         if next != new.wanted {
             let set = &mut sets[new_index];

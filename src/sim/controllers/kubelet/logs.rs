@@ -104,9 +104,9 @@ const PATHS: [&str; 8] = [
 pub fn request_line(voice: Voice, container: &str, sequence: u64) -> String {
     let pick = stable_hash(&format!("{container}/{sequence}"));
     let path = PATHS[(pick % PATHS.len() as u64) as usize];
-    let status = if pick % 47 == 0 {
+    let status = if pick.is_multiple_of(47) {
         500
-    } else if pick % 13 == 0 {
+    } else if pick.is_multiple_of(13) {
         404
     } else {
         200
