@@ -36,6 +36,7 @@ pub struct SpecView {
 #[serde(rename_all = "camelCase", default)]
 pub struct StatusView {
     pub phase: String,
+    #[serde(rename = "podIP")]
     pub pod_ip: String,
     pub conditions: Vec<ConditionView>,
     pub container_statuses: Vec<ContainerStatusView>,
@@ -232,6 +233,21 @@ pub fn stable_hash(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_reads_kubernetes_field_names() {
+        let pod = json!({ "metadata": { "creationTimestamp": "2025-01-01T00:00:00Z" },
+            "spec": { "nodeName": "n" },
+            "status": { "phase": "Running", "podIP": "10.244.1.2",
+                        "conditions": [{ "type": "Ready", "status": "True" }],
+                        "containerStatuses": [{ "restartCount": 2 }] } });
+        let view: PodView = serde_json::from_value(pod).unwrap_or_default();
+        assert_eq!(view.status.pod_ip, "10.244.1.2");
+        assert_eq!(view.spec.node_name, "n");
+        assert!(view.is_ready());
+        assert_eq!(view.restarts(), 2);
+        assert!(!view.metadata.creation_timestamp.is_empty());
+    }
 
     #[test]
     fn template_hash_ignores_its_own_label_and_follows_changes() {
