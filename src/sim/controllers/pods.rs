@@ -127,11 +127,6 @@ pub fn controller_ref(kind: &str, api_version: &str, owner: &StoredObject) -> Va
     })
 }
 
-/// Whether `object` names `owner_uid` as its controller.
-pub fn controlled_by(object: &StoredObject, owner_uid: &str) -> bool {
-    object.owners().iter().any(|o| o.uid == owner_uid)
-}
-
 /// A pod built from a workload's `spec.template`, owned by `owner`.
 pub fn pod_from_template(template: &Value, name: PodName<'_>, owner_ref: Value) -> Value {
     let mut metadata = Map::new();

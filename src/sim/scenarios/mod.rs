@@ -115,22 +115,18 @@ impl FromStr for Scenario {
 
 impl fmt::Display for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Scale(count) => write!(f, "scale:{count}"),
-            other => {
-                let name = match other {
-                    Self::Empty => "empty",
-                    Self::Healthy => "healthy",
-                    Self::Crashloop => "crashloop",
-                    Self::ImagePull => "imagepull",
-                    Self::Oom => "oom",
-                    Self::Pending => "pending",
-                    Self::RolloutStuck => "rollout-stuck",
-                    Self::Demo | Self::Scale(_) => "demo",
-                };
-                f.write_str(name)
-            }
-        }
+        let name = match self {
+            Self::Scale(count) => return write!(f, "scale:{count}"),
+            Self::Empty => "empty",
+            Self::Healthy => "healthy",
+            Self::Crashloop => "crashloop",
+            Self::ImagePull => "imagepull",
+            Self::Oom => "oom",
+            Self::Pending => "pending",
+            Self::RolloutStuck => "rollout-stuck",
+            Self::Demo => "demo",
+        };
+        f.write_str(name)
     }
 }
 
