@@ -1,17 +1,42 @@
-//! The cluster simulator: a Kubernetes API server subset over plain HTTP on 127.0.0.1 that
-//! the real kubectl and kube-rs talk to unchanged.
+//! The cluster simulator: a Kubernetes API server subset over HTTPS on 127.0.0.1 that the
+//! real kubectl and kube-rs talk to unchanged.
+//!
+//! [`start`] serves a fresh cluster (system namespaces and the `kubernetes` Service) from a
+//! [`store::Store`]; controllers and scenarios drive the same store through
+//! [`SimHandle::store`]. [`SimHandle::write_kubeconfig`] gives clients a context for it.
+//!
+//! It serves HTTPS with a CA made at start (in the kubeconfig): client-go, and so kubectl,
+//! never sends a bearer token over plain HTTP, and every request but `/version` and the
+//! health checks needs the token.
+//!
+//! Known limits: JSON only (no protobuf or CBOR), no field-level validation against schemas
+//! (`fieldValidation` is accepted and ignored), and server-side apply merges the applied
+//! configuration into the live object without tracking field managers, so it never reports
+//! conflicts and does not remove fields a later apply leaves out.
 
 pub mod bootstrap;
+mod cli;
 pub mod clock;
 pub mod controllers;
 pub mod defaults;
+mod error;
 pub mod events;
+mod handle;
+mod kubeconfig;
 pub mod object;
 pub mod patch;
+mod protobuf;
 pub mod resource;
 pub mod scenarios;
 pub mod selector;
+pub mod server;
 pub mod status;
 pub mod store;
+pub mod table;
+mod tls;
 pub mod validate;
 pub mod world;
+
+pub use cli::{SimArgs, run_cli};
+pub use error::SimError;
+pub use handle::{SimHandle, SimOptions, start};

@@ -63,3 +63,45 @@ pub fn spec_equal(a: &Value, b: &Value) -> bool {
     };
     strip(a) == strip(b)
 }
+
+/// Sets the value at a JSON pointer, creating (or replacing non-object) parents on the way.
+pub fn set_pointer(object: &mut Value, pointer: &str, value: Value) {
+    let parts: Vec<&str> = pointer.split('/').skip(1).collect();
+    let Some((last, parents)) = parts.split_last() else {
+        *object = value;
+        return;
+    };
+    let mut current = object;
+    for part in parents {
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Value::Object(map) = current else { return };
+        current = map
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    if !current.is_object() {
+        *current = Value::Object(Map::new());
+    }
+    if let Value::Object(map) = current {
+        map.insert(last.to_string(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn set_pointer_creates_parents() {
+        let mut object = json!({ "spec": 3 });
+        set_pointer(&mut object, "/spec/replicas", json!(2));
+        set_pointer(&mut object, "/status/x/y", json!(true));
+        assert_eq!(
+            object,
+            json!({ "spec": { "replicas": 2 }, "status": { "x": { "y": true } } })
+        );
+    }
+}

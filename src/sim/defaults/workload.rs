@@ -24,10 +24,9 @@ pub fn workload(gr: &GroupResource, object: &mut Value, write: Write<'_>) {
         set_default(spec, "replicas", json!(1));
         set_default(spec, "revisionHistoryLimit", json!(10));
         set_default(spec, "progressDeadlineSeconds", json!(600));
-        set_default(
-            spec,
-            "strategy",
-            json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": "25%", "maxSurge": "25%" } }),
+        update_strategy(
+            child(spec, "strategy"),
+            json!({ "maxUnavailable": "25%", "maxSurge": "25%" }),
         );
         template(spec);
     } else if *gr == resource::REPLICASETS {
@@ -53,10 +52,9 @@ pub fn workload(gr: &GroupResource, object: &mut Value, write: Write<'_>) {
     } else if *gr == resource::DAEMONSETS {
         let spec = child(root, "spec");
         set_default(spec, "revisionHistoryLimit", json!(10));
-        set_default(
-            spec,
-            "updateStrategy",
-            json!({ "type": "RollingUpdate", "rollingUpdate": { "maxUnavailable": 1, "maxSurge": 0 } }),
+        update_strategy(
+            child(spec, "updateStrategy"),
+            json!({ "maxUnavailable": 1, "maxSurge": 0 }),
         );
         template(spec);
     } else if *gr == resource::JOBS {
@@ -71,6 +69,18 @@ pub fn workload(gr: &GroupResource, object: &mut Value, write: Write<'_>) {
         let job_template = child(spec, "jobTemplate");
         let job = child(job_template, "spec");
         template(job);
+    }
+}
+
+/// An empty strategy becomes RollingUpdate, whose parameters get their defaults.
+fn update_strategy(strategy: &mut Map<String, Value>, rolling_defaults: Value) {
+    set_default(strategy, "type", json!("RollingUpdate"));
+    if strategy.get("type").and_then(Value::as_str) != Some("RollingUpdate") {
+        return;
+    }
+    let rolling = child(strategy, "rollingUpdate");
+    for (key, value) in rolling_defaults.as_object().into_iter().flatten() {
+        set_default(rolling, key, value.clone());
     }
 }
 
@@ -138,7 +148,7 @@ mod tests {
 
     #[test]
     fn deployments_get_a_rolling_update_strategy() {
-        let mut deployment = json!({ "spec": { "template": { "spec": { "containers": [{ "name": "c", "image": "nginx" }] } } } });
+        let mut deployment = json!({ "spec": { "strategy": {}, "template": { "spec": { "containers": [{ "name": "c", "image": "nginx" }] } } } });
         workload(
             &resource::DEPLOYMENTS,
             &mut deployment,

@@ -1,7 +1,8 @@
 //! The resource catalog: which kinds the simulator serves, how they are named, scoped and stored.
 
 mod builtin;
-mod crd;
+pub mod convert;
+pub(crate) mod crd;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
