@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use super::error::SimError;
 use super::handle::{SimOptions, start};
+use super::scenarios::{self, Scenario, ScenarioError};
 
 /// Run a simulated Kubernetes API server on 127.0.0.1.
 #[derive(Clone, Debug, clap::Args)]
+#[command(after_help = scenarios_help())]
 pub struct SimArgs {
-    /// The initial cluster to load.
-    #[arg(long, default_value = "empty")]
+    /// The initial cluster to load (see the list below).
+    #[arg(long, value_name = "NAME", default_value = "healthy", value_parser = scenario_name)]
     pub scenario: String,
     /// Simulated time speed: 2 makes grace periods and controller delays twice as fast.
     #[arg(long, default_value_t = 1.0)]
@@ -23,6 +25,20 @@ pub struct SimArgs {
     /// Name of the cluster, user and context in the kubeconfig.
     #[arg(long, value_name = "NAME", default_value = "kubevibe-sim")]
     pub context: String,
+}
+
+fn scenarios_help() -> String {
+    let lines: Vec<String> = scenarios::help()
+        .lines()
+        .map(|line| format!("  {line}"))
+        .collect();
+    format!("Scenarios:\n{}", lines.join("\n"))
+}
+
+/// Checks a `--scenario` value while parsing, so a typo is reported with the choices.
+fn scenario_name(name: &str) -> Result<String, ScenarioError> {
+    name.parse::<Scenario>()
+        .map(|scenario| scenario.to_string())
 }
 
 pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
@@ -67,4 +83,65 @@ pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
     };
     handle.shutdown().await;
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use clap::{Args, Command, FromArgMatches};
+
+    use super::*;
+
+    fn sim_command() -> Command {
+        SimArgs::augment_args(Command::new("sim"))
+    }
+
+    fn parse(args: &[&str]) -> Result<SimArgs, clap::Error> {
+        let matches = sim_command().try_get_matches_from(args)?;
+        SimArgs::from_arg_matches(&matches)
+    }
+
+    #[test]
+    fn help_lists_every_scenario_with_its_description() {
+        let help = sim_command().render_long_help().to_string();
+        for (name, description) in scenarios::CATALOG {
+            let line = help
+                .lines()
+                .find(|line| line.trim_start().starts_with(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("no line for {name} in:\n{help}"));
+            assert!(line.ends_with(description), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_scenario_is_healthy() {
+        assert_eq!(parse(&["sim"]).unwrap().scenario, "healthy");
+        assert_eq!(
+            parse(&["sim", "--scenario", "scale:200"]).unwrap().scenario,
+            "scale:200"
+        );
+    }
+
+    #[test]
+    fn an_unknown_scenario_is_rejected_with_the_choices() {
+        let error = parse(&["sim", "--scenario", "chaos"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("\"chaos\""), "{error}");
+        assert!(error.contains("rollout-stuck"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn starting_an_unknown_scenario_fails_with_the_choices() {
+        let options = SimOptions {
+            scenario: "chaos".to_string(),
+            ..SimOptions::default()
+        };
+        let Err(error) = start(options).await else {
+            panic!("an unknown scenario started");
+        };
+        let message = error.to_string();
+        assert!(message.contains("empty, healthy, crashloop"), "{message}");
+    }
 }

@@ -1,11 +1,15 @@
 //! Why the simulator could not start or keep serving.
 
+use crate::sim::scenarios::ScenarioError;
 use crate::sim::status::ApiError;
+use crate::sim::world::WorldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
-    #[error("unknown scenario {0:?} (available: empty)")]
-    UnknownScenario(String),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error("starting the simulated world failed: {0}")]
+    World(#[from] WorldError),
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind { port: u16, source: std::io::Error },
     #[error("setting up TLS failed: {0}")]

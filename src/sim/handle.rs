@@ -11,14 +11,17 @@ use super::bootstrap::bootstrap;
 use super::clock::Clock;
 use super::error::SimError;
 use super::kubeconfig;
+use super::scenarios::Scenario;
 use super::server::{self, App};
 use super::store::{Store, StoreOptions};
 use super::tls::{self, TlsListener};
+use super::world::World;
 
 /// How to start a simulator.
 #[derive(Clone, Debug)]
 pub struct SimOptions {
-    /// The initial cluster: "empty" (system namespaces only) for now.
+    /// The initial cluster, a name from [`super::scenarios::CATALOG`]; its world (scheduler,
+    /// kubelet, workload controllers) runs as long as the simulator does.
     pub scenario: String,
     /// How fast simulated time runs: 2.0 halves grace periods and controller delays.
     pub speed: f64,
@@ -39,7 +42,7 @@ impl Default for SimOptions {
     }
 }
 
-/// A running simulator. Dropping it stops the server.
+/// A running simulator. Dropping it stops the server and its controllers.
 pub struct SimHandle {
     addr: SocketAddr,
     token: String,
@@ -47,12 +50,11 @@ pub struct SimHandle {
     store: Store,
     shutdown: CancellationToken,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    world: Option<World>,
 }
 
 pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
-    if options.scenario != "empty" {
-        return Err(SimError::UnknownScenario(options.scenario));
-    }
+    let scenario: Scenario = options.scenario.parse()?;
     let store = Store::new(StoreOptions {
         clock: Clock::new(options.speed),
         ..StoreOptions::default()
@@ -68,6 +70,7 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
         .map_err(bind_error)?;
     let listener = TlsListener::new(tcp, tls.config).map_err(bind_error)?;
     let addr = axum::serve::Listener::local_addr(&listener).map_err(bind_error)?;
+    let world = World::start(&store, &scenario)?;
     let token = options.token.unwrap_or_else(random_token);
     let shutdown = CancellationToken::new();
     let app = App::new(
@@ -90,6 +93,7 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
         store,
         shutdown,
         task: Some(task),
+        world: Some(world),
     })
 }
 
@@ -134,12 +138,16 @@ impl SimHandle {
         kubeconfig::write_private(path, &self.kubeconfig_yaml(context_name))
     }
 
-    /// Stops accepting requests, ends open watches and waits for the server to finish.
+    /// Stops accepting requests, ends open watches, stops the controllers and waits for all
+    /// of them to finish.
     pub async fn shutdown(mut self) {
         self.shutdown.cancel();
         if let Some(task) = self.task.take() {
             // A server that already failed has nothing left to stop.
             let _ = task.await;
+        }
+        if let Some(world) = self.world.take() {
+            world.shutdown().await;
         }
     }
 

@@ -2,8 +2,9 @@
 //! real kubectl and kube-rs talk to unchanged.
 //!
 //! [`start`] serves a fresh cluster (system namespaces and the `kubernetes` Service) from a
-//! [`store::Store`]; controllers and scenarios drive the same store through
-//! [`SimHandle::store`]. [`SimHandle::write_kubeconfig`] gives clients a context for it.
+//! [`store::Store`], seeds the chosen [`scenarios::Scenario`] and runs its [`world::World`]
+//! (scheduler, kubelet, workload controllers) on the same store until the handle is shut down
+//! or dropped. [`SimHandle::write_kubeconfig`] gives clients a context for it.
 //!
 //! It serves HTTPS with a CA made at start (in the kubeconfig): client-go, and so kubectl,
 //! never sends a bearer token over plain HTTP, and every request but `/version` and the

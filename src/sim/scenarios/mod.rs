@@ -63,6 +63,15 @@ pub fn help() -> String {
         .join("\n")
 }
 
+/// The scenario names, comma-separated.
+fn names() -> String {
+    CATALOG
+        .iter()
+        .map(|(name, _)| *name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum Scenario {
     Empty,
@@ -79,9 +88,7 @@ pub enum Scenario {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
-    #[error(
-        "unknown scenario {0:?}; choose one of: empty, healthy, crashloop, imagepull, oom, pending, rollout-stuck, scale:N, demo"
-    )]
+    #[error("unknown scenario {0:?}; choose one of: {names}", names = names())]
     Unknown(String),
     #[error("scale:N needs a pod count between 1 and 1000000, got {0:?}")]
     BadScale(String),
