@@ -57,6 +57,27 @@ async fn all_pods_show(
     .await
 }
 
+async fn restart_count(kubectl: &Kubectl, pod: &str) -> String {
+    let path = "jsonpath={.status.containerStatuses[0].restartCount}";
+    kubectl.ok(&["get", "pod", pod, "-o", path]).await
+}
+
+/// `kubectl logs -f` on a crashed container ends with that instance: it prints the crash and
+/// returns before the next restart. A restart racing the follow makes an attempt inconclusive,
+/// so it is tried a few times.
+async fn follow_one_instance(kubectl: &Kubectl, pod: &str) -> String {
+    for _ in 0..3 {
+        let before = restart_count(kubectl, pod).await;
+        let followed = tokio::time::timeout(WAIT, kubectl.ok(&["logs", "-f", pod]))
+            .await
+            .expect("following a crashed container ends");
+        if restart_count(kubectl, pod).await == before {
+            return followed;
+        }
+    }
+    panic!("kubectl logs -f {pod} kept following into the next container instance");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crashloop_shows_backoff_restarts_and_the_previous_logs() {
     let Some((_sim, kubectl)) = scenario("crashloop").await else {
@@ -72,6 +93,12 @@ async fn crashloop_shows_backoff_restarts_and_the_previous_logs() {
         previous.contains("psycopg.OperationalError: connection failed"),
         "{previous}"
     );
+    let followed = follow_one_instance(&kubectl, &pod).await;
+    assert!(
+        followed.contains("psycopg.OperationalError: connection failed"),
+        "{followed}"
+    );
+
     let described = kubectl.ok(&["describe", "pod", &pod]).await;
     assert!(described.contains("State:          Waiting"), "{described}");
     assert!(

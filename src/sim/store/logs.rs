@@ -1,5 +1,6 @@
 //! Container logs: a bounded buffer of lines per (namespace, pod, container), the previous
-//! container instance's lines, and live followers. Buffers go when their pod goes.
+//! container instance's lines, and live followers, who reach the end of the log when its
+//! container instance exits (as `kubectl logs -f` does). Buffers go when their pod goes.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,7 +19,8 @@ type LogKey = (String, String, String);
 struct Buffer {
     current: VecDeque<Arc<LogLine>>,
     previous: Vec<Arc<LogLine>>,
-    followers: broadcast::Sender<Arc<LogLine>>,
+    /// `None` once the current instance has exited: nothing more will be written.
+    followers: Option<broadcast::Sender<Arc<LogLine>>>,
 }
 
 impl Buffer {
@@ -26,9 +28,14 @@ impl Buffer {
         Self {
             current: VecDeque::new(),
             previous: Vec::new(),
-            followers: broadcast::channel(1024).0,
+            followers: Some(broadcast::channel(1024).0),
         }
     }
+}
+
+/// A receiver that has already reached the end.
+fn ended() -> broadcast::Receiver<Arc<LogLine>> {
+    broadcast::channel(1).1
 }
 
 pub(crate) struct LogStore {
@@ -69,17 +76,30 @@ impl LogStore {
         while buffer.current.len() > self.max_lines {
             buffer.current.pop_front();
         }
-        // Nobody following is fine.
-        let _ = buffer.followers.send(line);
+        if let Some(followers) = &buffer.followers {
+            // Nobody following is fine.
+            let _ = followers.send(line);
+        }
+    }
+
+    /// The container instance exited: its followers get the lines sent so far, then the end.
+    pub fn end(&self, namespace: &str, pod: &str, container: &str) {
+        let mut buffers = self.lock();
+        let buffer = buffers
+            .entry(key(namespace, pod, container))
+            .or_insert_with(Buffer::new);
+        buffer.followers = None;
     }
 
     /// The container restarted: its lines become `previous` and a new, empty log starts.
+    /// Followers of the old instance reach their end.
     pub fn restart(&self, namespace: &str, pod: &str, container: &str) {
         let mut buffers = self.lock();
         let buffer = buffers
             .entry(key(namespace, pod, container))
             .or_insert_with(Buffer::new);
         buffer.previous = buffer.current.drain(..).collect();
+        buffer.followers = Some(broadcast::channel(1024).0);
     }
 
     pub fn lines(
@@ -100,7 +120,8 @@ impl LogStore {
         }
     }
 
-    /// The lines so far and a receiver for every later one; the receiver closes when the pod goes.
+    /// The lines so far and a receiver for every later one; the receiver closes when the
+    /// instance exits or the pod goes, and is closed already if the instance has exited.
     pub fn follow(
         &self,
         namespace: &str,
@@ -111,10 +132,11 @@ impl LogStore {
         let buffer = buffers
             .entry(key(namespace, pod, container))
             .or_insert_with(Buffer::new);
-        (
-            buffer.current.iter().cloned().collect(),
-            buffer.followers.subscribe(),
-        )
+        let live = buffer
+            .followers
+            .as_ref()
+            .map_or_else(ended, broadcast::Sender::subscribe);
+        (buffer.current.iter().cloned().collect(), live)
     }
 
     pub fn drop_pod(&self, namespace: &str, pod: &str) {
@@ -160,5 +182,38 @@ mod tests {
             live.recv().await,
             Err(broadcast::error::RecvError::Closed)
         ));
+    }
+
+    #[tokio::test]
+    async fn followers_reach_the_end_when_the_instance_exits() {
+        let logs = LogStore::new(10);
+        logs.append("ns", "p", "c", "first".to_string());
+        let (_, mut live) = logs.follow("ns", "p", "c");
+        logs.append("ns", "p", "c", "panic: boom".to_string());
+        logs.end("ns", "p", "c");
+        assert_eq!(
+            live.recv().await.map(|l| l.text.clone()).ok().as_deref(),
+            Some("panic: boom")
+        );
+        assert!(matches!(
+            live.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ));
+
+        let (past, mut late) = logs.follow("ns", "p", "c");
+        assert_eq!(texts(&past), ["first", "panic: boom"]);
+        assert!(matches!(
+            late.recv().await,
+            Err(broadcast::error::RecvError::Closed)
+        ));
+
+        logs.restart("ns", "p", "c");
+        let (past, mut next) = logs.follow("ns", "p", "c");
+        assert!(past.is_empty());
+        logs.append("ns", "p", "c", "second".to_string());
+        assert_eq!(
+            next.recv().await.map(|l| l.text.clone()).ok().as_deref(),
+            Some("second")
+        );
     }
 }

@@ -505,6 +505,11 @@ impl Store {
         self.inner.logs.restart(namespace, pod, container);
     }
 
+    /// A container instance exited: whoever follows its log reaches the end.
+    pub fn end_log(&self, namespace: &str, pod: &str, container: &str) {
+        self.inner.logs.end(namespace, pod, container);
+    }
+
     /// A container's log lines (`previous` for the instance before the last restart).
     pub fn log_lines(
         &self,
@@ -516,7 +521,8 @@ impl Store {
         self.inner.logs.lines(namespace, pod, container, previous)
     }
 
-    /// The log so far plus a receiver of later lines, which closes when the pod is removed.
+    /// The log so far plus a receiver of later lines, which closes when the container instance
+    /// exits or the pod is removed.
     pub fn follow_log(
         &self,
         namespace: &str,

@@ -59,6 +59,8 @@ pub enum Report {
     Log(Vec<String>),
     /// A new container instance starts: the current log becomes the previous one.
     NewInstance,
+    /// The container instance exited: its log is complete.
+    Exited,
 }
 
 /// What a container needs to know about its pod and node to step.
@@ -339,6 +341,7 @@ impl ContainerRun {
                 (0, "Completed")
             }
         };
+        reports.push(Report::Exited);
         self.ready = false;
         let terminated = Terminated {
             exit_code,

@@ -199,6 +199,7 @@ impl Kubelet {
             Report::NewInstance => ctx
                 .store
                 .restart_log(pod.namespace(), pod.name(), container),
+            Report::Exited => ctx.store.end_log(pod.namespace(), pod.name(), container),
         }
     }
 
