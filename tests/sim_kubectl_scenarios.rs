@@ -99,12 +99,14 @@ async fn crashloop_shows_backoff_restarts_and_the_previous_logs() {
         "{followed}"
     );
 
-    let described = kubectl.ok(&["describe", "pod", &pod]).await;
-    assert!(described.contains("State:          Waiting"), "{described}");
-    assert!(
-        described.contains("Reason:       CrashLoopBackOff"),
-        "{described}"
-    );
+    // Between two instances the container waits in back-off; it is briefly running too.
+    let described = eventually("describe to show the back-off", WAIT, || async {
+        let described = kubectl.ok(&["describe", "pod", &pod]).await;
+        let waiting = described.contains("State:          Waiting")
+            && described.contains("Reason:       CrashLoopBackOff");
+        waiting.then_some(described)
+    })
+    .await;
     assert!(described.contains("Exit Code:    1"), "{described}");
     assert!(
         described.contains("Back-off restarting failed container"),
