@@ -476,7 +476,9 @@ impl Store {
         self.read().watch(gr, namespace, from)
     }
 
-    /// Drops every retained change, so resuming from any earlier resourceVersion gets 410 Gone.
+    /// Drops every retained change, so resuming from any earlier resourceVersion gets 410 Gone,
+    /// and ends every open watch with a 410 ERROR event, forcing clients to relist. A test
+    /// hook for the path real clusters take when etcd compaction outruns a watcher.
     pub fn compact_history(&self) {
         self.write(State::compact);
     }
