@@ -70,12 +70,14 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
     let addr = axum::serve::Listener::local_addr(&listener).map_err(bind_error)?;
     let token = options.token.unwrap_or_else(random_token);
     let shutdown = CancellationToken::new();
-    let app = App::new(
+    let mut app = App::new(
         store.clone(),
         token.as_str(),
         addr.to_string(),
         shutdown.clone(),
     );
+    // The API server bookmarks idle watches about once a minute; simulated time sets the pace.
+    app.bookmark_interval = store.clock().scaled(std::time::Duration::from_secs(60));
     let router = server::router(app);
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {
