@@ -17,6 +17,7 @@ use support::TestSim;
 
 const PODS: &str = "/api/v1/namespaces/default/pods";
 const DEPLOYMENTS: &str = "/apis/apps/v1/namespaces/default/deployments";
+const CONFIGMAPS: &str = "/api/v1/namespaces/default/configmaps";
 
 fn deployment(name: &str) -> Value {
     json!({

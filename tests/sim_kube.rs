@@ -351,19 +351,48 @@ async fn discovery_finds_builtin_kinds_and_a_new_crd() {
 }
 
 #[tokio::test]
-async fn server_side_apply_creates_then_merges() {
+async fn server_side_apply_tracks_what_each_manager_applied() {
     let sim = TestSim::start().await;
     let api: Api<ConfigMap> = Api::namespaced(sim.client().await, "default");
-    let params = PatchParams::apply("kubevibe-test");
-    let first = json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "applied" }, "data": { "a": "1" } });
-    api.patch("applied", &params, &Patch::Apply(first))
+    let apply = |data: serde_json::Value| {
+        Patch::Apply(
+            json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "applied" }, "data": data }),
+        )
+    };
+    api.patch(
+        "applied",
+        &PatchParams::apply("team-a"),
+        &apply(json!({ "a": "1" })),
+    )
+    .await
+    .unwrap();
+    api.patch(
+        "applied",
+        &PatchParams::apply("team-b"),
+        &apply(json!({ "b": "2" })),
+    )
+    .await
+    .unwrap();
+    let result = api
+        .patch(
+            "applied",
+            &PatchParams::apply("team-a"),
+            &apply(json!({ "c": "3" })),
+        )
         .await
         .unwrap();
-    let second = json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "applied" }, "data": { "b": "2" } });
-    let merged = api
-        .patch("applied", &params, &Patch::Apply(second))
-        .await
-        .unwrap();
-    let data = merged.data.unwrap();
-    assert_eq!((data["a"].as_str(), data["b"].as_str()), ("1", "2"));
+    let data = result.data.unwrap();
+    assert_eq!(
+        data.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["b", "c"],
+        "team-a's dropped key goes, team-b's stays"
+    );
+    let managers: Vec<String> = result
+        .metadata
+        .managed_fields
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| m.manager)
+        .collect();
+    assert_eq!(managers, ["team-b", "team-a"]);
 }

@@ -243,18 +243,25 @@ async fn apply_creates_then_updates_from_a_changed_manifest() {
         invalid.contains("`selector` does not match template `labels`"),
         "{invalid}"
     );
-    let server_side = kubectl
-        .ok(&[
-            "apply",
-            "--server-side",
-            "-f",
-            support::path_str(&kubectl.file(
-                "cm.yaml",
-                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {k: v}\n",
-            )),
-        ])
+    let server_side = |data: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ssa}}\ndata: {data}\n")
+    };
+    let first = kubectl.file("ssa-1.yaml", &server_side("{k: v, old: x}"));
+    assert_eq!(
+        kubectl
+            .ok(&["apply", "--server-side", "-f", support::path_str(&first)])
+            .await
+            .trim(),
+        "configmap/ssa serverside-applied"
+    );
+    let second = kubectl.file("ssa-2.yaml", &server_side("{k: v2}"));
+    kubectl
+        .ok(&["apply", "--server-side", "-f", support::path_str(&second)])
         .await;
-    assert_eq!(server_side.trim(), "configmap/ssa serverside-applied");
+    assert_eq!(
+        get(store, &resource::CONFIGMAPS, "default", "ssa")["data"],
+        json!({ "k": "v2" })
+    );
 }
 
 #[tokio::test]

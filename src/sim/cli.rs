@@ -68,3 +68,45 @@ pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
     handle.shutdown().await;
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
+
+    #[test]
+    fn flags_and_defaults() {
+        let defaults = Cli::parse_from(["sim"]).sim;
+        assert_eq!(
+            (defaults.scenario.as_str(), defaults.speed, defaults.port),
+            ("empty", 1.0, 0)
+        );
+        assert_eq!(
+            (defaults.context.as_str(), defaults.kubeconfig_out),
+            ("kubevibe-sim", None)
+        );
+        let given = Cli::parse_from([
+            "sim",
+            "--speed",
+            "4",
+            "--port",
+            "8443",
+            "--kubeconfig-out",
+            "/tmp/k",
+            "--context",
+            "demo",
+        ])
+        .sim;
+        assert_eq!(
+            (given.speed, given.port, given.context.as_str()),
+            (4.0, 8443, "demo")
+        );
+        assert_eq!(given.kubeconfig_out, Some(PathBuf::from("/tmp/k")));
+    }
+}
