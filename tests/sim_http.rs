@@ -249,6 +249,16 @@ async fn lists_page_with_an_opaque_continue_token() {
         .get("/api/v1/configmaps?limit=10&continue=not-a-token")
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let current = sim.store().resource_version();
+    let exact = format!("{CONFIGMAPS}?resourceVersion={current}&resourceVersionMatch=Exact");
+    assert_eq!(api.get(&exact).await.0, StatusCode::OK);
+    let (status, body) = api
+        .get(&format!(
+            "{CONFIGMAPS}?resourceVersion=2&resourceVersionMatch=Exact"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::GONE);
+    assert_status(&body, 410, "Expired");
 }
 
 #[tokio::test]
