@@ -350,6 +350,57 @@ async fn discovery_finds_builtin_kinds_and_a_new_crd() {
     );
 }
 
+async fn next_line<R: futures::AsyncBufRead + Unpin>(
+    lines: &mut futures::io::Lines<R>,
+) -> Option<String> {
+    tokio::time::timeout(Duration::from_secs(10), lines.try_next())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pod_logs_read_and_stream_through_kube_rs() {
+    use futures::AsyncBufReadExt;
+    use kube::api::LogParams;
+    let sim = TestSim::start().await;
+    let api: Api<Pod> = Api::namespaced(sim.client().await, "default");
+    let pod: Pod = serde_json::from_value(json!({
+        "metadata": { "name": "web" }, "spec": { "containers": [{ "name": "app", "image": "nginx" }] }
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &pod).await.unwrap();
+    let store = sim.store();
+    store.append_log("default", "web", "app", "first").unwrap();
+    store.append_log("default", "web", "app", "second").unwrap();
+    let tail = LogParams {
+        tail_lines: Some(1),
+        ..LogParams::default()
+    };
+    assert_eq!(api.logs("web", &tail).await.unwrap(), "second\n");
+    let since = LogParams {
+        since_time: Some("2000-01-01T00:00:00Z".parse().unwrap()),
+        ..LogParams::default()
+    };
+    assert_eq!(api.logs("web", &since).await.unwrap(), "first\nsecond\n");
+
+    let follow = LogParams {
+        follow: true,
+        ..LogParams::default()
+    };
+    let mut lines = api.log_stream("web", &follow).await.unwrap().lines();
+    assert_eq!(next_line(&mut lines).await.as_deref(), Some("first"));
+    assert_eq!(next_line(&mut lines).await.as_deref(), Some("second"));
+    store.append_log("default", "web", "app", "third").unwrap();
+    assert_eq!(next_line(&mut lines).await.as_deref(), Some("third"));
+    api.delete("web", &DeleteParams::default()).await.unwrap();
+    assert_eq!(
+        next_line(&mut lines).await,
+        None,
+        "the stream ends with the pod"
+    );
+}
+
 #[tokio::test]
 async fn server_side_apply_tracks_what_each_manager_applied() {
     let sim = TestSim::start().await;
