@@ -47,6 +47,7 @@ pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
         speed: args.speed,
         port: args.port,
         token: None,
+        controllers: true,
     };
     let mut handle = start(options).await?;
     let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
@@ -89,9 +90,15 @@ pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use clap::{Args, Command, FromArgMatches};
+    use clap::{Args, Command, FromArgMatches, Parser};
 
     use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        sim: SimArgs,
+    }
 
     fn sim_command() -> Command {
         SimArgs::augment_args(Command::new("sim"))
@@ -143,5 +150,35 @@ mod tests {
         };
         let message = error.to_string();
         assert!(message.contains("empty, healthy, crashloop"), "{message}");
+    }
+
+    #[test]
+    fn flags_and_defaults() {
+        let defaults = Cli::parse_from(["sim"]).sim;
+        assert_eq!(
+            (defaults.scenario.as_str(), defaults.speed, defaults.port),
+            ("healthy", 1.0, 0)
+        );
+        assert_eq!(
+            (defaults.context.as_str(), defaults.kubeconfig_out),
+            ("kubevibe-sim", None)
+        );
+        let given = Cli::parse_from([
+            "sim",
+            "--speed",
+            "4",
+            "--port",
+            "8443",
+            "--kubeconfig-out",
+            "/tmp/k",
+            "--context",
+            "demo",
+        ])
+        .sim;
+        assert_eq!(
+            (given.speed, given.port, given.context.as_str()),
+            (4.0, 8443, "demo")
+        );
+        assert_eq!(given.kubeconfig_out, Some(PathBuf::from("/tmp/k")));
     }
 }

@@ -11,7 +11,7 @@ use super::bootstrap::bootstrap;
 use super::clock::Clock;
 use super::error::SimError;
 use super::kubeconfig;
-use super::scenarios::Scenario;
+use super::scenarios::{self, Scenario};
 use super::server::{self, App};
 use super::store::{Store, StoreOptions};
 use super::tls::{self, TlsListener};
@@ -29,6 +29,9 @@ pub struct SimOptions {
     pub port: u16,
     /// Bearer token clients must present; `None` generates a random one.
     pub token: Option<String>,
+    /// Whether the controllers run. Without them the scenario's objects are only seeded and
+    /// the cluster changes only when clients change it (for tests of the API server itself).
+    pub controllers: bool,
 }
 
 impl Default for SimOptions {
@@ -38,6 +41,7 @@ impl Default for SimOptions {
             speed: 1.0,
             port: 0,
             token: None,
+            controllers: true,
         }
     }
 }
@@ -70,15 +74,22 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
         .map_err(bind_error)?;
     let listener = TlsListener::new(tcp, tls.config).map_err(bind_error)?;
     let addr = axum::serve::Listener::local_addr(&listener).map_err(bind_error)?;
-    let world = World::start(&store, &scenario)?;
+    let world = if options.controllers {
+        Some(World::start(&store, &scenario)?)
+    } else {
+        scenarios::seed(&store, &scenario)?;
+        None
+    };
     let token = options.token.unwrap_or_else(random_token);
     let shutdown = CancellationToken::new();
-    let app = App::new(
+    let mut app = App::new(
         store.clone(),
         token.as_str(),
         addr.to_string(),
         shutdown.clone(),
     );
+    // The API server bookmarks idle watches about once a minute; simulated time sets the pace.
+    app.bookmark_interval = store.clock().scaled(std::time::Duration::from_secs(60));
     let router = server::router(app);
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {
@@ -93,7 +104,7 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
         store,
         shutdown,
         task: Some(task),
-        world: Some(world),
+        world,
     })
 }
 

@@ -10,10 +10,11 @@
 //! never sends a bearer token over plain HTTP, and every request but `/version` and the
 //! health checks needs the token.
 //!
-//! Known limits: JSON only (no protobuf or CBOR), no field-level validation against schemas
-//! (`fieldValidation` is accepted and ignored), and server-side apply merges the applied
-//! configuration into the live object without tracking field managers, so it never reports
-//! conflicts and does not remove fields a later apply leaves out.
+//! Known limits: responses are JSON only (protobuf request bodies of the built-in kinds are
+//! decoded; CBOR is not), objects are not checked field by field against schemas
+//! (`fieldValidation` is accepted and ignored; OpenAPI component schemas list top-level
+//! fields only, so `kubectl explain` goes one level deep), and server-side apply tracks only
+//! what each manager applied (not fields set by other writes), so it never reports conflicts.
 
 pub mod bootstrap;
 mod cli;

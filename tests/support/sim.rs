@@ -20,10 +20,12 @@ pub struct TestSim {
 }
 
 impl TestSim {
-    /// A simulator whose clock runs 50x, so pod grace periods take well under a second.
+    /// An empty simulator without controllers, whose clock runs 50x, so pod grace periods
+    /// take well under a second.
     pub async fn start() -> Self {
         Self::start_with(SimOptions {
             speed: 50.0,
+            controllers: false,
             ..SimOptions::default()
         })
         .await

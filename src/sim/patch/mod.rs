@@ -1,5 +1,6 @@
 //! Patches: the four patch content types and applying one to a stored object.
 
+mod apply;
 mod keys;
 mod strategic;
 
@@ -54,11 +55,32 @@ impl PatchType {
 pub struct Patch {
     pub kind: PatchType,
     pub body: Value,
+    /// The field manager; server-side apply records what it applied under this name.
+    pub manager: Option<String>,
 }
+
+/// The manager recorded for an apply that names none (only the store's own callers can).
+const DEFAULT_MANAGER: &str = "kubevibe-sim";
 
 impl Patch {
     pub fn new(kind: PatchType, body: Value) -> Self {
-        Self { kind, body }
+        Self {
+            kind,
+            body,
+            manager: None,
+        }
+    }
+
+    /// Server-side apply of `body` by `manager`.
+    pub fn apply(body: Value, manager: impl Into<String>) -> Self {
+        Self {
+            manager: Some(manager.into()),
+            ..Self::new(PatchType::Apply, body)
+        }
+    }
+
+    fn manager(&self) -> &str {
+        self.manager.as_deref().unwrap_or(DEFAULT_MANAGER)
     }
 
     pub fn merge(body: Value) -> Self {
@@ -87,8 +109,14 @@ pub fn accepted_patch_types(rt: &ResourceType) -> String {
         .join(", ")
 }
 
-/// `current` with `patch` applied. Server-side apply merges like a strategic merge patch
-/// (a JSON merge patch for custom resources); see `SimOptions` docs for its limits.
+/// The object a server-side apply creates when `name` does not exist yet.
+pub fn object_to_create(rt: &ResourceType, name: &str, patch: &Patch) -> Result<Value, ApiError> {
+    let mut object = apply::server_side_apply(None, &patch.body, patch.manager(), &rt.kind)?;
+    crate::sim::object::metadata_mut(&mut object).insert("name".to_string(), Value::from(name));
+    Ok(object)
+}
+
+/// `current` with `patch` applied. Server-side apply is described in [`apply`].
 pub fn apply(rt: &ResourceType, current: &Value, patch: &Patch) -> Result<Value, ApiError> {
     match patch.kind {
         PatchType::Json => {
@@ -109,26 +137,9 @@ pub fn apply(rt: &ResourceType, current: &Value, patch: &Patch) -> Result<Value,
         }
         PatchType::StrategicMerge if rt.is_custom() => Err(unsupported(rt)),
         PatchType::StrategicMerge => strategic_merge(current, &patch.body, &rt.kind),
-        PatchType::Apply if rt.is_custom() => {
-            let mut patched = current.clone();
-            json_patch::merge(&mut patched, &without_nulls(&patch.body));
-            Ok(patched)
+        PatchType::Apply => {
+            apply::server_side_apply(Some(current), &patch.body, patch.manager(), &rt.kind)
         }
-        PatchType::Apply => strategic_merge(current, &without_nulls(&patch.body), &rt.kind),
-    }
-}
-
-/// An applied configuration states values; a null in it means "no opinion", not "delete".
-fn without_nulls(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
     }
 }
 

@@ -1,3 +1,4 @@
+//! Decoding protobuf bodies built with a small test writer.
 use serde_json::json;
 
 use super::*;

@@ -22,7 +22,8 @@ struct LogRequest {
     previous: bool,
     timestamps: bool,
     tail_lines: Option<usize>,
-    since_seconds: Option<i64>,
+    /// Only lines written at or after this time (`sinceSeconds` or `sinceTime`).
+    since: Option<jiff::Timestamp>,
     limit_bytes: Option<usize>,
 }
 
@@ -78,9 +79,28 @@ fn parse(call: &Call, pod: &Value) -> Result<LogRequest, ApiError> {
         previous: call.query.flag("previous")?,
         timestamps: call.query.flag("timestamps")?,
         tail_lines: non_negative("tailLines")?,
-        since_seconds: call.query.integer("sinceSeconds")?,
+        since: since(call)?,
         limit_bytes: non_negative("limitBytes")?,
     })
+}
+
+fn since(call: &Call) -> Result<Option<jiff::Timestamp>, ApiError> {
+    let seconds = call.query.integer("sinceSeconds")?;
+    let time = call.query.get("sinceTime").filter(|t| !t.is_empty());
+    match (seconds, time) {
+        (Some(_), Some(_)) => Err(ApiError::BadRequest(
+            "at most one of sinceTime or sinceSeconds may be specified".to_string(),
+        )),
+        (Some(seconds), None) => {
+            let ago = jiff::SignedDuration::from_secs(seconds.max(0));
+            Ok(Some(jiff::Timestamp::now() - ago))
+        }
+        (None, Some(text)) => text
+            .parse()
+            .map(Some)
+            .map_err(|e| ApiError::BadRequest(format!("invalid sinceTime {text:?}: {e}"))),
+        (None, None) => Ok(None),
+    }
 }
 
 fn render(line: &LogLine, timestamps: bool) -> String {
@@ -171,8 +191,7 @@ pub async fn serve(call: Call) -> Result<Response, ApiError> {
 
 fn select(lines: Vec<Arc<LogLine>>, request: &LogRequest) -> Vec<Arc<LogLine>> {
     let mut lines = lines;
-    if let Some(seconds) = request.since_seconds {
-        let cutoff = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(seconds.max(0));
+    if let Some(cutoff) = request.since {
         lines.retain(|l| l.time >= cutoff);
     }
     if let Some(tail) = request.tail_lines {

@@ -53,7 +53,7 @@ impl App {
             store,
             token: token.into(),
             address: address.into(),
-            bookmark_interval: Duration::from_secs(10),
+            bookmark_interval: Duration::from_secs(60),
             shutdown,
         }
     }

@@ -73,6 +73,23 @@ pub fn list_options(call: &Call) -> Result<ListOptions, ApiError> {
     Ok(options)
 }
 
+/// Lists always show the current state: that is what an unset or `0` resourceVersion and
+/// `NotOlderThan` ask for. The store keeps no snapshots, so `Exact` for any other version
+/// gets 410 Gone, as it would once etcd compacted that version away.
+fn exact_version_served(call: &Call, current: u64) -> Result<(), ApiError> {
+    if call.query.get("resourceVersionMatch") != Some("Exact") {
+        return Ok(());
+    }
+    let requested = call.query.get("resourceVersion").unwrap_or("");
+    match requested.parse::<u64>() {
+        Ok(rv) if rv == current => Ok(()),
+        Ok(rv) => Err(ApiError::expired(rv, current)),
+        Err(_) => Err(ApiError::BadRequest(format!(
+            "resourceVersionMatch: Invalid value: \"Exact\": resourceVersionMatch \"Exact\" is forbidden for resourceVersion {requested:?}"
+        ))),
+    }
+}
+
 pub fn list(call: &Call) -> Result<Response, ApiError> {
     call.require_verb("list")?;
     let representation = call.representation()?;
@@ -85,6 +102,7 @@ pub fn list(call: &Call) -> Result<Response, ApiError> {
         Some(token) => decode_continue(token)?.0,
         None => page.resource_version,
     };
+    exact_version_served(call, page.resource_version)?;
     let mut metadata = json!({ "resourceVersion": resource_version.to_string() });
     if let Some(next) = &page.next {
         metadata["continue"] = json!(encode_continue(resource_version, next));

@@ -189,6 +189,7 @@ impl Pump {
             return;
         }
         let mut feed = start.feed;
+        let mut compacted = start.compacted;
         let mut ticker = tokio::time::interval(bookmarks.unwrap_or(Duration::from_secs(3600)));
         ticker.reset();
         loop {
@@ -196,6 +197,12 @@ impl Pump {
                 () = self.tx.closed() => return,
                 () = shutdown.cancelled() => return,
                 () = tokio::time::sleep_until(deadline) => return,
+                _ = compacted.changed() => {
+                    let floor = *compacted.borrow_and_update();
+                    out.put_slice(&error_frame(&ApiError::expired(self.seen, floor)));
+                    let _ = self.send(&mut out).await;
+                    return;
+                }
                 _ = ticker.tick(), if bookmarks.is_some() => {
                     self.encoder.bookmark(self.seen, false, &mut out);
                 }

@@ -74,6 +74,10 @@ pub fn apply_patch(
             "PATCH requests with apply content type require fieldManager".to_string(),
         ));
     }
+    let patch = &Patch {
+        manager: call.query.get("fieldManager").map(str::to_string),
+        ..patch.clone()
+    };
     let store = &call.app.store;
     let options = write_options(call)?;
     let result = store.update_with(
@@ -91,13 +95,7 @@ pub fn apply_patch(
     match result {
         Ok(updated) => Ok((call.wire(&updated), StatusCode::OK)),
         Err(ApiError::NotFound(_)) if patch.kind == PatchType::Apply && target == Target::Main => {
-            let mut object = patch.body.clone();
-            if let Some(map) = object.as_object_mut() {
-                let metadata = map.entry("metadata").or_insert_with(|| json!({}));
-                if let Some(metadata) = metadata.as_object_mut() {
-                    metadata.insert("name".to_string(), json!(call.name()));
-                }
-            }
+            let object = patch::object_to_create(&call.rt, call.name(), patch)?;
             let object = convert::from_wire(&call.rt, object);
             let created =
                 store.create_with(&call.rt.storage, call.namespace(), object, &options)?;

@@ -383,15 +383,7 @@ impl Store {
                 && target == Target::Main
                 && state.get(gr, scoped, name).is_none()
             {
-                let mut object = patch.body.clone();
-                if let Some(map) = object.as_object_mut() {
-                    let metadata = map
-                        .entry("metadata")
-                        .or_insert_with(|| serde_json::json!({}));
-                    if let Some(metadata) = metadata.as_object_mut() {
-                        metadata.insert("name".to_string(), Value::from(name));
-                    }
-                }
+                let object = patch::object_to_create(&rt, name, patch)?;
                 return state.create(gr, namespace, object, options);
             }
             state.write_existing(gr, namespace, name, target, options, |current| {
@@ -477,7 +469,9 @@ impl Store {
         self.read().watch(gr, namespace, from)
     }
 
-    /// Drops every retained change, so resuming from any earlier resourceVersion gets 410 Gone.
+    /// Drops every retained change, so resuming from any earlier resourceVersion gets 410 Gone,
+    /// and ends every open watch with a 410 ERROR event, forcing clients to relist. A test
+    /// hook for the path real clusters take when etcd compaction outruns a watcher.
     pub fn compact_history(&self) {
         self.write(State::compact);
     }

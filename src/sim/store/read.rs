@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::change::Change;
 use super::object::StoredObject;
@@ -45,11 +45,13 @@ pub enum WatchFrom {
 /// What a watcher needs to start without missing or repeating a change: the initial objects
 /// (for `WatchFrom::Now`) or the retained changes to replay, then the live feed. Changes on
 /// the feed at or below `resource_version` are already covered and must be skipped.
+/// `compacted` changes when the history is compacted; the watch must then end with 410 Gone.
 pub struct WatchStart {
     pub initial: Vec<Arc<StoredObject>>,
     pub replay: Vec<Arc<Change>>,
     pub resource_version: u64,
     pub feed: broadcast::Receiver<Arc<Change>>,
+    pub compacted: watch::Receiver<u64>,
 }
 
 impl ListOptions {
@@ -138,11 +140,13 @@ impl State {
             }
             WatchFrom::After(rv) => (Vec::new(), self.changes_since(gr, rv)?),
         };
+        let compacted = self.compactions.subscribe();
         Ok(WatchStart {
             initial,
             replay,
             resource_version: self.rv,
             feed,
+            compacted,
         })
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use super::change::{Change, ChangeKind};
 use super::logs::LogStore;
@@ -41,6 +41,8 @@ pub(super) struct State {
     pub collections: HashMap<GroupResource, Collection>,
     pub allocations: Allocations,
     pub feed: broadcast::Sender<Arc<Change>>,
+    /// Bumped by every compaction; open watches end with 410 Gone when it changes.
+    pub compactions: watch::Sender<u64>,
     pub window_size: usize,
     pub timers: Vec<GraceTimer>,
     pub logs: Arc<LogStore>,
@@ -49,12 +51,14 @@ pub(super) struct State {
 impl State {
     pub fn new(window_size: usize, feed_capacity: usize, logs: Arc<LogStore>) -> Self {
         let (feed, _) = broadcast::channel(feed_capacity.max(1));
+        let (compactions, _) = watch::channel(0);
         Self {
             rv: 0,
             catalog: Catalog::default(),
             collections: HashMap::new(),
             allocations: Allocations::default(),
             feed,
+            compactions,
             window_size: window_size.max(1),
             timers: Vec::new(),
             logs,
@@ -158,12 +162,13 @@ impl State {
             .collect())
     }
 
-    /// Forgets every retained change, as an etcd compaction does.
+    /// Forgets every retained change, as an etcd compaction does, and expires open watches.
     pub fn compact(&mut self) {
         let rv = self.rv;
         for collection in self.collections.values_mut() {
             collection.window.clear();
             collection.floor = rv;
         }
+        self.compactions.send_replace(rv);
     }
 }

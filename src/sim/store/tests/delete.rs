@@ -1,3 +1,4 @@
+//! Store deletion: grace periods, finalizers, propagation, namespaces and CRDs.
 use serde_json::json;
 
 use super::*;

@@ -1,3 +1,4 @@
+//! Store tests, with helpers shared by the write, read and delete groups.
 #![allow(clippy::unwrap_used)]
 
 mod delete;

@@ -1,3 +1,4 @@
+//! Store reads: filtered pages, the change feed, retained windows and logs.
 use serde_json::json;
 
 use super::*;

@@ -1,3 +1,4 @@
+//! Store writes: server-set metadata, validation, concurrency, status and patches.
 use serde_json::json;
 
 use super::*;
