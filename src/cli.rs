@@ -57,8 +57,11 @@ impl LlmFlags {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Open the cockpit on the built-in demo: a recorded model session, no key and no network
+    /// Open the cockpit on the built-in demo: the simulated demo cluster and a recorded model
+    /// session, no cluster, no key and no network
     Demo,
+    /// Serve a simulated Kubernetes API on 127.0.0.1 that kubectl and kube-rs accept
+    Sim(crate::sim::SimArgs),
     /// Show or create the configuration
     Config {
         #[command(subcommand)]

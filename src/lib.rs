@@ -10,6 +10,7 @@ pub mod llm;
 pub mod logging;
 pub mod paths;
 pub mod pricing;
+pub mod sim;
 pub mod start;
 pub mod store;
 pub mod terminal;

@@ -18,6 +18,7 @@ use crate::store::history::PromptHistory;
 use crate::terminal::TerminalGuard;
 
 const CHAT_SYSTEM_PROMPT: &str = include_str!("../assets/prompts/chat_system.md");
+const DEMO_CONTEXT: &str = "kubevibe-demo";
 const DEMO_FIRST_QUESTION: &str = "why is checkout crashlooping?";
 const HISTORY_CAPACITY: usize = 1000;
 
@@ -36,6 +37,7 @@ pub async fn main(cli: Cli, started: Instant) -> Result<()> {
                 .get_or_insert_with(|| "replay:demo".to_string());
             open_cockpit(&overrides, CockpitKind::Demo, launch).await
         }
+        Some(Command::Sim(args)) => Ok(crate::sim::run_cli(args).await?),
         Some(Command::Config { action }) => {
             let config = Config::load(&overrides, &ProcessEnv)?;
             match action {
@@ -81,7 +83,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
             error,
         })
     });
-    let notes: Vec<String> = config.missing_key_warning().into_iter().collect();
+    let mut notes: Vec<String> = config.missing_key_warning().into_iter().collect();
     let history = match PromptHistory::open(&config.paths.history_file, HISTORY_CAPACITY) {
         Ok(history) => Some(history),
         Err(error) => {
@@ -89,13 +91,24 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
             None
         }
     };
-    let cluster = match kind {
-        CockpitKind::Demo => ClusterInfo {
-            context: Some("kubevibe-demo".into()),
-            namespace: "default".into(),
-            demo: true,
-        },
-        CockpitKind::Cluster => current_cluster(),
+    let (cluster, demo_cluster) = match kind {
+        CockpitKind::Demo => {
+            let kubeconfig = config.paths.data_dir.join("demo").join("kubeconfig");
+            notes.push(format!(
+                "This is the **demo**: a simulated cluster with an incident, and a recorded model. \
+                 The cluster runs while this cockpit is open; from another terminal: \
+                 `kubectl --kubeconfig {} get pods -A`. \
+                 A question is ready below: press Enter to send it.",
+                kubeconfig.display()
+            ));
+            let cluster = ClusterInfo {
+                context: Some(DEMO_CONTEXT.into()),
+                namespace: "shop".into(),
+                demo: true,
+            };
+            (cluster, Some(DemoCluster::spawn(kubeconfig)))
+        }
+        CockpitKind::Cluster => (current_cluster(), None),
     };
     let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
     let size = guard.terminal.size()?;
@@ -137,8 +150,53 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
     runner.shutdown();
     drop(guard);
     provider.flushed().await;
+    if let Some(demo) = demo_cluster {
+        demo.stop().await;
+    }
     result.wrap_err("terminal input failed")?;
     Ok(())
+}
+
+/// The simulated demo cluster, started beside the cockpit so the first frame does not wait
+/// for it; its kubeconfig is written once it serves.
+struct DemoCluster {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl DemoCluster {
+    fn spawn(kubeconfig: std::path::PathBuf) -> Self {
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let options = crate::sim::SimOptions {
+                scenario: "demo".into(),
+                ..crate::sim::SimOptions::default()
+            };
+            let sim = match crate::sim::start(options).await {
+                Ok(sim) => sim,
+                Err(error) => {
+                    tracing::error!(%error, "the demo cluster did not start");
+                    return;
+                }
+            };
+            let written = match kubeconfig.parent() {
+                Some(dir) => crate::paths::create_private_dir_all(dir),
+                None => Ok(()),
+            }
+            .and_then(|()| sim.write_kubeconfig(&kubeconfig, DEMO_CONTEXT));
+            if let Err(error) = written {
+                tracing::warn!(%error, path = %kubeconfig.display(), "cannot write the demo kubeconfig");
+            }
+            let _ = stopped.await;
+            sim.shutdown().await;
+        });
+        Self { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
 }
 
 /// Stands in for a provider that could not be built: every request ends with the reason.
