@@ -1,0 +1,3 @@
+//! The planner's safety layer: the risk policy for planned commands and redaction of secrets.
+
+pub mod policy;
