@@ -1,10 +1,12 @@
-//! Classifying a planned command must cost nothing next to the model: 10 000 realistic argvs
-//! (every class, flags before and after the verb, selectors, JSON patches) in well under 10 ms.
+//! The safety layer must cost nothing next to the model: classifying 10 000 realistic argvs
+//! (every class, flags before and after the verb, selectors, JSON patches) in well under
+//! 10 ms, and redacting a megabyte of logs or YAML in a few milliseconds.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use kubevibe::agent::policy::{classify, parse_command};
+use kubevibe::agent::redact::redact_text;
 
 const TEMPLATES: &[&str] = &[
     "kubectl get pods -n {ns} -o wide",
@@ -58,5 +60,41 @@ fn classify_ten_thousand(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, classify_ten_thousand);
+/// About 1 MB of application logs, one line in fifty carrying a credential.
+fn logs() -> String {
+    let mut text = String::new();
+    let mut line = 0;
+    while text.len() < 1_000_000 {
+        line += 1;
+        if line % 50 == 0 {
+            text.push_str("2024-05-01T10:00:00Z DEBUG auth header Authorization: Bearer abcdefghijklmnop0123456789\n");
+        } else {
+            text.push_str("2024-05-01T10:00:00Z INFO GET /api/orders/4711 200 1.2ms user=alice trace=9f8e7d6c\n");
+        }
+    }
+    text
+}
+
+/// About 1 MB of `kubectl get deploy -o yaml` output with env lists, some with passwords.
+fn yaml() -> String {
+    let item = "- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n    namespace: shop\n  spec:\n    template:\n      spec:\n        containers:\n        - env:\n          - name: DB_HOST\n            value: db.shop.svc\n          - name: DB_PASSWORD\n            value: hunter2\n          image: registry.example.com/web:1.4.2\n          name: web\n";
+    let mut text = String::from("apiVersion: v1\nitems:\n");
+    while text.len() < 1_000_000 {
+        text.push_str(item);
+    }
+    text
+}
+
+fn redact_one_megabyte(c: &mut Criterion) {
+    let mut group = c.benchmark_group("redact");
+    for (name, text) in [("1 MB of logs", logs()), ("1 MB of yaml", yaml())] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(redact_text(black_box(&text))))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, classify_ten_thousand, redact_one_megabyte);
 criterion_main!(benches);

@@ -117,10 +117,11 @@ impl<'a> ParsedArgs<'a> {
     /// (kubectl rejects values that are not booleans, so reading them as on is the safe side).
     pub fn switch(&self, name: &str) -> bool {
         self.flag(name).is_some_and(|flag| {
-            !matches!(
-                flag.value.map(str::to_ascii_lowercase).as_deref(),
-                Some("false" | "0" | "f")
-            )
+            !flag.value.is_some_and(|value| {
+                ["false", "0", "f"]
+                    .iter()
+                    .any(|off| value.eq_ignore_ascii_case(off))
+            })
         })
     }
 

@@ -1,5 +1,6 @@
 //! What the approval pane shows about a planned command: its risk, what it touches, why.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::targets::ResourceRef;
@@ -70,7 +71,7 @@ pub struct Classification {
     pub selectors: Vec<Selector>,
     pub dry_run: Option<DryRun>,
     /// Why the command has its risk, one short phrase each.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Cow<'static, str>>,
     /// Whether the output carries Secret values in a shape redaction cannot recognise
     /// (jsonpath, go-template, custom-columns of Secrets): the output must be withheld.
     pub withhold_output: bool,

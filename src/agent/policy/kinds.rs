@@ -51,16 +51,29 @@ const KINDS: &[(&str, &[&str])] = &[
 /// The canonical kind for a word such as `Deploy`, `pods`, `deployments.apps` or
 /// `secrets.v1.`; kinds it does not know (custom resources) come back lower-cased as written.
 pub(crate) fn canonical_kind(word: &str) -> String {
-    let lower = word.to_ascii_lowercase();
-    let base = lower.split('.').next().unwrap_or_default();
-    for (canonical, aliases) in KINDS {
-        if base == *canonical || aliases.contains(&base) {
-            return (*canonical).to_owned();
-        }
+    match known_kind(word) {
+        Some(canonical) => canonical.to_owned(),
+        None => word.to_ascii_lowercase(),
     }
-    lower
+}
+
+/// The canonical name of a built-in kind, compared without allocating.
+fn known_kind(word: &str) -> Option<&'static str> {
+    let base = word.split('.').next().unwrap_or_default();
+    KINDS
+        .iter()
+        .find(|(canonical, aliases)| {
+            base.eq_ignore_ascii_case(canonical)
+                || aliases.iter().any(|alias| base.eq_ignore_ascii_case(alias))
+        })
+        .map(|(canonical, _)| *canonical)
 }
 
 pub(crate) fn is_secret(kind: &str) -> bool {
     kind == "secret"
+}
+
+/// Whether a word as written (`Secret`, `secrets`, `secrets.v1.`) names Secrets.
+pub(crate) fn names_secret(word: &str) -> bool {
+    known_kind(word) == Some("secret")
 }

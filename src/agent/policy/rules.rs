@@ -21,9 +21,11 @@
 //! Misreading an argv must never lower the risk: unknown flags are read as switches so their
 //! next word stays visible, and Secret detection looks at every positional word.
 
+use std::borrow::Cow;
+
 use super::args::ParsedArgs;
 use super::classification::{Classification, DryRun, Risk, Selector};
-use super::kinds::{canonical_kind, is_secret};
+use super::kinds::{is_secret, names_secret};
 use super::patch_body::scales_to_zero;
 use super::targets::{Targets, targets};
 
@@ -123,7 +125,7 @@ pub fn classify(argv: &[String]) -> Classification {
         verdict.risk = Risk::Read;
         verdict
             .reasons
-            .push("dry run: nothing is persisted".to_owned());
+            .push(Cow::Borrowed("dry run: nothing is persisted"));
     }
     classification.risk = verdict.risk;
     classification.reasons = verdict.reasons;
@@ -134,12 +136,12 @@ pub fn classify(argv: &[String]) -> Classification {
 #[derive(Default)]
 struct Verdict {
     risk: Risk,
-    reasons: Vec<String>,
+    reasons: Vec<Cow<'static, str>>,
     withhold_output: bool,
 }
 
 impl Verdict {
-    fn raise(&mut self, risk: Risk, reason: impl Into<String>) {
+    fn raise(&mut self, risk: Risk, reason: impl Into<Cow<'static, str>>) {
         self.risk = self.risk.max(risk);
         self.reasons.push(reason.into());
     }
@@ -171,9 +173,14 @@ fn selectors(args: &ParsedArgs<'_>) -> Vec<Selector> {
 /// `--dry-run=client|server`; a bare `--dry-run` and `--dry-run=true` mean `client`.
 fn dry_run(args: &ParsedArgs<'_>) -> Option<DryRun> {
     let flag = args.flag("dry-run")?;
-    match flag.value.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("client" | "true") => Some(DryRun::Client),
-        Some("server") => Some(DryRun::Server),
+    match flag.value {
+        None => Some(DryRun::Client),
+        Some(value)
+            if value.eq_ignore_ascii_case("client") || value.eq_ignore_ascii_case("true") =>
+        {
+            Some(DryRun::Client)
+        }
+        Some(value) if value.eq_ignore_ascii_case("server") => Some(DryRun::Server),
         Some(_) => None,
     }
 }
@@ -269,17 +276,17 @@ fn names_secrets(args: &ParsedArgs<'_>, classification: &Classification) -> bool
             .positionals
             .iter()
             .flat_map(|word| word.split([',', '/']))
-            .any(|word| is_secret(&canonical_kind(word)))
+            .any(names_secret)
 }
 
-fn output_format<'a>(args: &ParsedArgs<'a>) -> Option<String> {
-    args.value("output").map(|output| {
-        output
-            .split('=')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-    })
+/// The `-o` format without its argument (`jsonpath` of `jsonpath={.data}`).
+fn output_format<'a>(args: &ParsedArgs<'a>) -> Option<&'a str> {
+    args.value("output")
+        .map(|output| output.split('=').next().unwrap_or_default())
+}
+
+fn is_one_of(format: Option<&str>, formats: &[&str]) -> bool {
+    format.is_some_and(|format| formats.iter().any(|f| f.eq_ignore_ascii_case(format)))
 }
 
 fn get_rule(args: &ParsedArgs<'_>, classification: &Classification, verdict: &mut Verdict) {
@@ -292,15 +299,11 @@ fn get_rule(args: &ParsedArgs<'_>, classification: &Classification, verdict: &mu
         return;
     }
     let output = output_format(args);
-    let data_output = output
-        .as_deref()
-        .is_some_and(|output| DATA_OUTPUTS.contains(&output));
+    let data_output = is_one_of(output, DATA_OUTPUTS);
     if names_secrets(args, classification) {
         if data_output {
             verdict.raise(Risk::DataEgress, "reads Secret data");
-            verdict.withhold_output = output
-                .as_deref()
-                .is_some_and(|output| FIELD_OUTPUTS.contains(&output));
+            verdict.withhold_output = is_one_of(output, FIELD_OUTPUTS);
         } else {
             verdict.raise(Risk::DataEgress, "lists Secrets");
         }
