@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) only parses the command line and calls into this library, so
 //! tests and benchmarks drive the same code the binary runs.
 
+pub mod agent;
 pub mod app;
 pub mod cli;
 pub mod config;
