@@ -1,2 +1,3 @@
 pub mod parse;
+pub mod prompt;
 pub mod schema;
