@@ -416,6 +416,40 @@ fn cases() -> Vec<(&'static str, Expected)> {
                 repairs: &[],
             },
         ),
+        (
+            "think_without_opening_tag",
+            Plan {
+                layer: Repaired,
+                action_types: &["command"],
+                commands: &[&[
+                    "kubectl",
+                    "rollout",
+                    "status",
+                    "deployment/checkout",
+                    "-n",
+                    "checkout",
+                    "--timeout=30s",
+                ]],
+                repairs: &[Repair::StrayComma],
+            },
+        ),
+        (
+            "only_reasoning",
+            Reask(|error| *error == ParseError::OnlyReasoning),
+        ),
+        (
+            "valid_and_broken_different_plans",
+            Reask(|error| *error == ParseError::Ambiguous { count: 2 }),
+        ),
+        (
+            "same_plan_twice",
+            Plan {
+                layer: Extracted,
+                action_types: &["command"],
+                commands: &[&["kubectl", "get", "jobs", "-n", "batch"]],
+                repairs: &[],
+            },
+        ),
     ]
 }
 
@@ -539,4 +573,20 @@ fn there_are_at_least_25_fixtures_and_each_is_in_the_table() {
     in_table.sort();
     assert_eq!(on_disk, in_table);
     assert!(in_table.len() >= 25);
+}
+
+#[test]
+fn a_reply_of_nothing_but_brackets_is_rejected_without_quadratic_work() {
+    for reply in [
+        "{".repeat(200_000),
+        "[".repeat(200_000),
+        "{\"a\":".repeat(50_000),
+    ] {
+        let started = std::time::Instant::now();
+        assert!(matches!(
+            parse_reply(&reply),
+            ParseOutcome::NeedsReask { .. }
+        ));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
 }

@@ -9,6 +9,8 @@ use crate::agent::schema::SchemaError;
 pub enum ParseError {
     #[error("the reply was empty")]
     Empty,
+    #[error("the reply held only <think> reasoning and no answer")]
+    OnlyReasoning,
     #[error("the reply holds no JSON object")]
     NoJson,
     #[error("the JSON is invalid: {0}")]

@@ -74,6 +74,7 @@ fn is_bare_fence(line: &str) -> bool {
 fn brace_objects(text: &str) -> Vec<&str> {
     let mut objects = Vec::new();
     let mut search_from = 0;
+    let mut unclosed_prose = 0;
     while let Some(found) = text[search_from..].find('{') {
         let start = search_from + found;
         match balanced_end(&text[start..]) {
@@ -85,9 +86,12 @@ fn brace_objects(text: &str) -> Vec<&str> {
                 objects.push(&text[start..]);
                 break;
             }
-            None => search_from = start + 1,
+            None => {
+                unclosed_prose += 1;
+                search_from = start + 1;
+            }
         }
-        if objects.len() >= MAX_CANDIDATES {
+        if objects.len() >= MAX_CANDIDATES || unclosed_prose >= MAX_CANDIDATES {
             break;
         }
     }

@@ -1,32 +1,37 @@
 //! Read a planner reply into a [`Plan`], trying vibe-zsh's layers in order.
 //!
-//! (a) the whole reply as JSON; (b) JSON found inside it — fenced blocks, or balanced objects
-//! in prose ([`extract`] says which); (c) those pieces repaired ([`repair`]); (d) otherwise one
-//! re-ask with a precise error ([`reask_message`]); (e) if the re-ask's reply fails too, the
-//! reply is plain text. The first layer that yields a valid plan wins. Text is never read as a
-//! command: only a JSON action with `"action_type": "command"` becomes one, so "run kubectl
-//! delete pod x" in prose stays prose.
+//! Reasoning in `<think>…</think>` is set aside first (`reasoning`). Then: (a) the whole
+//! reply as JSON; (b) JSON found inside it: fenced blocks, or balanced objects in prose
+//! (`extract` says which); (c) the pieces that are not JSON, repaired ([`repair`]). The reply
+//! must hold one plan across (b) and (c): different valid plans are ambiguous, never picked
+//! between. The plan is reported with the earliest layer that found it. (d) Otherwise one
+//! re-ask with a precise error ([`reask_message`]); (e) if the re-ask's reply fails too, it is
+//! plain text. Text is never read as a command: only a JSON action with
+//! `"action_type": "command"` becomes one, so "run kubectl delete pod x" in prose stays prose.
 
 mod cut;
 mod error;
 mod extract;
 mod reask;
+mod reasoning;
 pub mod repair;
+mod search;
 
 use serde_json::Value;
 
-use crate::agent::schema::{Plan, SchemaError, plan_from_value};
+use crate::agent::schema::{Plan, plan_from_value};
+use search::Search;
 
 pub use error::ParseError;
 pub use reask::reask_message;
 pub use repair::Repair;
 
-/// Which layer found the plan (for the audit log and the status line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which layer found the plan (for the audit log and the status line), earliest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ParseLayer {
     /// The reply was exactly the JSON plan.
     Json,
-    /// The plan was a fenced block or an object inside prose.
+    /// The plan was a fenced block or an object inside prose, or followed `<think>` reasoning.
     Extracted,
     /// The plan needed repairs (listed in [`ParseOutcome::Plan::repairs`]).
     Repaired,
@@ -91,107 +96,33 @@ impl Found {
 }
 
 fn find_plan(reply: &str) -> Result<Found, ParseError> {
-    let reply = reply.trim_start_matches('\u{feff}').trim();
-    if reply.is_empty() {
-        return Err(ParseError::Empty);
+    let answer = reasoning::without_reasoning(reply);
+    let text = answer
+        .unwrap_or(reply)
+        .trim_start_matches('\u{feff}')
+        .trim();
+    if text.is_empty() {
+        return Err(match answer {
+            Some(_) => ParseError::OnlyReasoning,
+            None => ParseError::Empty,
+        });
     }
-    if let Ok(value) = serde_json::from_str::<Value>(reply) {
-        let plan = plan_from_value(value)?;
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
         return Ok(Found {
-            plan,
-            layer: ParseLayer::Json,
+            plan: plan_from_value(value)?,
+            layer: match answer {
+                Some(_) => ParseLayer::Extracted,
+                None => ParseLayer::Json,
+            },
             repairs: Vec::new(),
         });
     }
     let mut search = Search::default();
-    let mut broken = Vec::new();
-    for candidate in extract::candidates(reply) {
+    for candidate in extract::candidates(text) {
         match serde_json::from_str::<Value>(candidate) {
-            Ok(value) => search.consider(value, Vec::new(), false),
-            Err(error) => broken.push((candidate, error)),
+            Ok(value) => search.consider_json(value),
+            Err(strict_error) => search.consider_broken(candidate, &strict_error),
         }
     }
-    if let Some(found) = search.conclude(ParseLayer::Extracted)? {
-        return Ok(found);
-    }
-    for (candidate, strict_error) in broken {
-        let Some(repaired) = repair::repair(candidate) else {
-            search.fail(ParseError::InvalidJson(strict_error.to_string()));
-            continue;
-        };
-        let Ok(value) = serde_json::from_str::<Value>(&repaired.json) else {
-            search.fail(ParseError::InvalidJson(strict_error.to_string()));
-            continue;
-        };
-        match &repaired.cut_at {
-            Some(cut_at) => match cut::drop_cut_action(value, cut_at) {
-                Some(value) => search.consider(value, repaired.repairs, true),
-                None => search.fail(ParseError::Truncated),
-            },
-            None => search.consider(value, repaired.repairs, false),
-        }
-    }
-    match search.conclude(ParseLayer::Repaired)? {
-        Some(found) => Ok(found),
-        None => Err(search.error.unwrap_or(ParseError::NoJson)),
-    }
-}
-
-/// The valid plans found so far, and the most useful error from the candidates that failed.
-#[derive(Default)]
-struct Search {
-    plans: Vec<(Plan, Vec<Repair>)>,
-    error: Option<ParseError>,
-}
-
-impl Search {
-    fn consider(&mut self, value: Value, repairs: Vec<Repair>, was_cut: bool) {
-        match plan_from_value(value) {
-            Ok(plan) => self.plans.push((plan, repairs)),
-            Err(_) if was_cut => self.fail(ParseError::Truncated),
-            Err(error) => self.fail(ParseError::Schema(error)),
-        }
-    }
-
-    fn fail(&mut self, error: ParseError) {
-        let better = self
-            .error
-            .as_ref()
-            .is_none_or(|current| usefulness(&error) > usefulness(current));
-        if better {
-            self.error = Some(error);
-        }
-    }
-
-    /// The one plan found, none, or an error when the reply holds different plans.
-    fn conclude(&mut self, layer: ParseLayer) -> Result<Option<Found>, ParseError> {
-        let mut distinct: Vec<(Plan, Vec<Repair>)> = Vec::new();
-        for (plan, repairs) in std::mem::take(&mut self.plans) {
-            if !distinct.iter().any(|(seen, _)| *seen == plan) {
-                distinct.push((plan, repairs));
-            }
-        }
-        if distinct.len() > 1 {
-            return Err(ParseError::Ambiguous {
-                count: distinct.len(),
-            });
-        }
-        Ok(distinct.pop().map(|(plan, repairs)| Found {
-            plan,
-            layer,
-            repairs,
-        }))
-    }
-}
-
-/// How much an error helps the model fix its reply; the most useful one is reported.
-fn usefulness(error: &ParseError) -> u8 {
-    match error {
-        ParseError::Empty | ParseError::NoJson => 0,
-        ParseError::Schema(SchemaError::NotAnObject { .. } | SchemaError::MissingActions) => 1,
-        ParseError::InvalidJson(_) => 2,
-        ParseError::Schema(_) => 3,
-        ParseError::Truncated => 4,
-        ParseError::Ambiguous { .. } => 5,
-    }
+    search.conclude()
 }
