@@ -1,4 +1,8 @@
-//! The planner's safety layer: the risk policy for planned commands and redaction of secrets.
+//! The planner: typed actions and their schema, layered parsing of model replies, the planning
+//! prompt, and the safety layer — the risk policy for planned commands and secret redaction.
 
+pub mod parse;
 pub mod policy;
+pub mod prompt;
 pub mod redact;
+pub mod schema;
