@@ -1,8 +1,8 @@
 //! Layer (b)'s search: the pieces of a reply that may hold the plan.
 //!
 //! Candidates, in this order, each once: the whole reply when it starts with `[` (a bare array
-//! of actions); the body of every fenced code block (```json, ```,
-//! ~~~ — any info string) that starts with `{` or `[`, including a fence left open at the end
+//! of actions); the body of every fenced code block (fenced with backticks or tildes, any
+//! info string) that starts with `{` or `[`, including a fence left open at the end
 //! of the reply; then every balanced `{…}` found anywhere in the text (strings respected); then
 //! a `{` that never closes, from there to the end (a truncated reply). Which candidate wins is
 //! not decided here: the caller keeps those that are valid plans, and several different valid
