@@ -1,5 +1,5 @@
 //! Launch to first drawn frame of the real binary, in a pseudo-terminal, with no network:
-//! `kubevibe demo --first-frame-only` draws once, exits, and prints the time since `main`.
+//! `kubevibe --first-frame-only demo` draws once, exits, and prints the time since `main`.
 //! Run with `cargo bench --bench launch`.
 
 use std::io::Read;
@@ -17,7 +17,7 @@ fn launch_once(home: &std::path::Path) -> (f64, Duration) {
         })
         .expect("open a pty");
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_kubevibe"));
-    command.args(["demo", "--first-frame-only"]);
+    command.args(["--first-frame-only", "demo"]);
     command.env("TERM", "xterm-256color");
     command.env("HOME", home);
     command.env("KUBEVIBE_CONFIG_DIR", home.join("config"));

@@ -24,14 +24,15 @@ const HISTORY_CAPACITY: usize = 1000;
 
 /// What the binary runs.
 pub async fn main(cli: Cli, started: Instant) -> Result<()> {
-    let mut overrides = cli.llm.overrides();
+    let overrides = cli.llm.overrides();
     let launch = Launch {
         started,
         first_frame_only: cli.first_frame_only,
     };
     match cli.command {
         None => open_cockpit(&overrides, CockpitKind::Cluster, launch).await,
-        Some(Command::Demo) => {
+        Some(Command::Demo(flags)) => {
+            let mut overrides = flags.or(cli.llm).overrides();
             overrides
                 .model
                 .get_or_insert_with(|| "replay:demo".to_string());
