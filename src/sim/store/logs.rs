@@ -19,16 +19,23 @@ type LogKey = (String, String, String);
 struct Buffer {
     current: VecDeque<Arc<LogLine>>,
     previous: Vec<Arc<LogLine>>,
-    /// `None` once the current instance has exited: nothing more will be written.
+    /// False once the current instance has exited: nothing more will be written.
+    running: bool,
+    /// Made on the first `follow` and dropped when nobody follows any more, so that tens of
+    /// thousands of containers nobody follows hold no channel (each preallocates its slots).
     followers: Option<broadcast::Sender<Arc<LogLine>>>,
 }
+
+/// Lines a slow follower may fall behind by before it skips ahead.
+const FOLLOW_BACKLOG: usize = 1024;
 
 impl Buffer {
     fn new() -> Self {
         Self {
             current: VecDeque::new(),
             previous: Vec::new(),
-            followers: Some(broadcast::channel(1024).0),
+            running: true,
+            followers: None,
         }
     }
 }
@@ -76,9 +83,11 @@ impl LogStore {
         while buffer.current.len() > self.max_lines {
             buffer.current.pop_front();
         }
-        if let Some(followers) = &buffer.followers {
-            // Nobody following is fine.
-            let _ = followers.send(line);
+        if let Some(followers) = &buffer.followers
+            && followers.send(line).is_err()
+        {
+            // The last follower has gone.
+            buffer.followers = None;
         }
     }
 
@@ -88,6 +97,7 @@ impl LogStore {
         let buffer = buffers
             .entry(key(namespace, pod, container))
             .or_insert_with(Buffer::new);
+        buffer.running = false;
         buffer.followers = None;
     }
 
@@ -99,7 +109,8 @@ impl LogStore {
             .entry(key(namespace, pod, container))
             .or_insert_with(Buffer::new);
         buffer.previous = buffer.current.drain(..).collect();
-        buffer.followers = Some(broadcast::channel(1024).0);
+        buffer.running = true;
+        buffer.followers = None;
     }
 
     pub fn lines(
@@ -132,10 +143,14 @@ impl LogStore {
         let buffer = buffers
             .entry(key(namespace, pod, container))
             .or_insert_with(Buffer::new);
-        let live = buffer
-            .followers
-            .as_ref()
-            .map_or_else(ended, broadcast::Sender::subscribe);
+        let live = if buffer.running {
+            buffer
+                .followers
+                .get_or_insert_with(|| broadcast::channel(FOLLOW_BACKLOG).0)
+                .subscribe()
+        } else {
+            ended()
+        };
         (buffer.current.iter().cloned().collect(), live)
     }
 
