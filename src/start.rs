@@ -111,6 +111,8 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         }
         CockpitKind::Cluster => (current_cluster(), None),
     };
+    let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
+    spawn_signal_watch(tx.clone());
     let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
     let size = guard.terminal.size()?;
     let init = ModelInit {
@@ -142,8 +144,6 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         );
         return Ok(());
     }
-    let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
-    spawn_signal_watch(tx.clone());
     let mut runner = EffectRunner::new(Arc::clone(&provider), tx, history);
     let input = crossterm::event::EventStream::new();
     let result =
@@ -241,18 +241,22 @@ fn current_cluster() -> ClusterInfo {
 /// SIGTERM and SIGHUP end the cockpit through the normal path, which restores the terminal.
 fn spawn_signal_watch(tx: mpsc::Sender<crate::app::msg::Msg>) {
     #[cfg(unix)]
-    tokio::spawn(async move {
+    {
         use tokio::signal::unix::{SignalKind, signal};
+        // Registered here, before the first frame, so an early signal is never missed.
         let (Ok(mut term), Ok(mut hup)) = (
             signal(SignalKind::terminate()),
             signal(SignalKind::hangup()),
         ) else {
+            tracing::warn!("cannot watch SIGTERM/SIGHUP");
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-        let _ = tx.send(crate::app::msg::Msg::Shutdown).await;
-    });
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            let _ = tx.send(crate::app::msg::Msg::Shutdown).await;
+        });
+    }
 }
