@@ -123,7 +123,10 @@ pub fn apply(rt: &ResourceType, current: &Value, patch: &Patch) -> Result<Value,
             let operations: json_patch::Patch = serde_json::from_value(patch.body.clone())
                 .map_err(|e| ApiError::BadRequest(format!("error decoding patch: {e}")))?;
             let mut patched = current.clone();
-            json_patch::patch(&mut patched, &operations).map_err(|e| {
+            // A failed patch leaves `patched` half-changed, but it is a copy that is dropped.
+            // `json_patch::patch` would roll it back instead, and its rollback panics after a
+            // failed `move` whose source held an earlier operation's target.
+            json_patch::patch_unsafe(&mut patched, &operations).map_err(|e| {
                 ApiError::Unprocessable(format!(
                     "the server rejected our request due to an error in our request: {e}"
                 ))
@@ -175,6 +178,17 @@ mod tests {
                 .as_u16(),
             400
         );
+    }
+
+    #[test]
+    fn a_failed_move_after_an_add_is_unprocessable() {
+        let patch = Patch::json(json!([
+            { "op": "add", "path": "/metadata/labels/x", "value": null },
+            { "op": "move", "from": "/metadata", "path": "/data/a" },
+        ]));
+        let pod = json!({ "metadata": { "name": "web", "labels": {} } });
+        let error = apply(&pods(), &pod, &patch).expect_err("no /data to move into");
+        assert_eq!(error.code().as_u16(), 422);
     }
 
     #[test]
