@@ -215,6 +215,7 @@ fn conversation(model: &Model) -> ChatRequest {
         messages: turns.into_iter().skip(skip).collect(),
         max_tokens: None,
         temperature: None,
+        response_format: None,
     }
 }
 
