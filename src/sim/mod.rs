@@ -25,6 +25,7 @@ mod error;
 pub mod events;
 mod handle;
 mod kubeconfig;
+pub mod network;
 pub mod object;
 pub mod patch;
 mod protobuf;

@@ -1,7 +1,8 @@
 //! The built-in kinds: names, short names, scope, verbs and subresources as a real cluster lists them.
 
 use super::{
-    GroupResource, LOG, Propagation, ResourceType, SCALE, STATUS, ScalePaths, Subresource,
+    GroupResource, LOG, PORTFORWARD, Propagation, ResourceType, SCALE, STATUS, ScalePaths,
+    Subresource,
 };
 
 pub const NAMESPACES: GroupResource = GroupResource::new("", "namespaces");
@@ -126,7 +127,7 @@ fn specs() -> Vec<Spec> {
         },
         Spec {
             categories: &["all"],
-            subresources: &[LOG, STATUS],
+            subresources: &[LOG, PORTFORWARD, STATUS],
             fields: POD_FIELDS,
             ..plain(PODS, "pod", "Pod", true, &["po"])
         },

@@ -70,6 +70,13 @@ pub const SCALE: Subresource = Subresource {
     version: "v1",
     verbs: &["get", "patch", "update"],
 };
+pub const PORTFORWARD: Subresource = Subresource {
+    name: "portforward",
+    kind: "PodPortForwardOptions",
+    group: "",
+    version: "",
+    verbs: &["create", "get"],
+};
 pub const LOG: Subresource = Subresource {
     name: "log",
     kind: "Pod",

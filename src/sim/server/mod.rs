@@ -7,6 +7,7 @@ mod logs;
 mod negotiate;
 mod openapi;
 mod path;
+mod portforward;
 mod query;
 mod read;
 mod respond;
@@ -23,6 +24,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 use tokio_util::sync::CancellationToken;
 
+use crate::sim::network::PodNetwork;
 use crate::sim::status::ApiError;
 use crate::sim::store::Store;
 use path::ApiPath;
@@ -40,6 +42,8 @@ pub struct App {
     pub bookmark_interval: Duration,
     /// Cancelled when the server shuts down, ending long-running watches and log streams.
     pub shutdown: CancellationToken,
+    /// The container ports that port-forwards reach.
+    pub network: PodNetwork,
 }
 
 impl App {
@@ -55,6 +59,7 @@ impl App {
             address: address.into(),
             bookmark_interval: Duration::from_secs(60),
             shutdown,
+            network: PodNetwork::default(),
         }
     }
 
@@ -90,6 +95,9 @@ async fn dispatch(State(app): State<App>, request: Request) -> Response {
     }
     let result = match path {
         ApiPath::Health => Ok(respond::text(StatusCode::OK, "ok")),
+        ApiPath::Resource(resource) if resource.is_pod_portforward() => {
+            portforward::serve(app, request, resource).await
+        }
         ApiPath::Resource(resource) => call::handle(app, request, resource).await,
         other => discovery_or_openapi(&app, request.method(), &other),
     };

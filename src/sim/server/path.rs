@@ -110,6 +110,15 @@ fn resource(group: &str, version: &str, rest: &[&str]) -> ApiPath {
 }
 
 impl ResourcePath {
+    /// `/api/v1/namespaces/{ns}/pods/{name}/portforward`, which upgrades to a WebSocket.
+    pub fn is_pod_portforward(&self) -> bool {
+        self.group.is_empty()
+            && self.resource == "pods"
+            && self.namespace.is_some()
+            && self.name.is_some()
+            && self.subresource.as_deref() == Some("portforward")
+    }
+
     /// `/api/v1/namespaces/foo/status` parses as resource `status` in namespace `foo`; when
     /// that resource does not exist, it is the `status` subresource of namespace `foo`.
     pub fn as_namespace_subresource(&self) -> Option<Self> {
