@@ -280,3 +280,104 @@ async fn reads_and_edit_get_a_note_and_run_nothing() {
     .await;
     assert!(refused.note.unwrap().starts_with("not previewed"));
 }
+
+#[tokio::test]
+async fn apply_preview_is_kubectl_diff_and_changes_nothing() {
+    let sim = TestSim::start().await;
+    let Some(kubectl) = sim.kubectl() else { return };
+    kubectl.apply("web.yaml", DEPLOYMENT).await;
+    let before = deployment(&sim).await;
+    let changed = kubectl.file(
+        "web-3.yaml",
+        &DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
+    );
+    let plan = vec![
+        "kubectl".to_owned(),
+        "apply".to_owned(),
+        "-f".to_owned(),
+        changed.display().to_string(),
+    ];
+    let changed_preview = preview(
+        &plan,
+        Some(CONTEXT),
+        Some("default"),
+        Some(&sim.kubeconfig),
+        Path::new("kubectl"),
+    )
+    .await;
+    let diff = changed_preview
+        .diff
+        .unwrap_or_else(|| panic!("a diff; note: {:?}", changed_preview.note));
+    assert!(diff.contains("-  replicas: 2"), "{diff}");
+    assert!(diff.contains("+  replicas: 3"), "{diff}");
+    assert_eq!(
+        deployment(&sim).await,
+        before,
+        "the preview changed the deployment"
+    );
+
+    let same = kubectl.file("web-same.yaml", DEPLOYMENT);
+    let plan = vec![
+        "kubectl".to_owned(),
+        "apply".to_owned(),
+        "-f".to_owned(),
+        same.display().to_string(),
+    ];
+    let unchanged = preview(
+        &plan,
+        Some(CONTEXT),
+        Some("default"),
+        Some(&sim.kubeconfig),
+        Path::new("kubectl"),
+    )
+    .await;
+    assert_eq!(unchanged.diff, None);
+    assert!(
+        unchanged
+            .note
+            .as_deref()
+            .is_some_and(|note| note.starts_with("no change")),
+        "{:?}",
+        unchanged.note
+    );
+}
+
+#[tokio::test]
+async fn label_preview_and_create_preview_show_the_new_fields() {
+    let sim = TestSim::start().await;
+    let Some(kubectl) = sim.kubectl() else { return };
+    kubectl.apply("web.yaml", DEPLOYMENT).await;
+    let before = deployment(&sim).await;
+    let label = preview(
+        &words("kubectl label deployment web tier=front"),
+        Some(CONTEXT),
+        Some("default"),
+        Some(&sim.kubeconfig),
+        Path::new("kubectl"),
+    )
+    .await;
+    let diff = label
+        .diff
+        .unwrap_or_else(|| panic!("a diff; note: {:?}", label.note));
+    assert!(diff.contains("+    tier: front"), "{diff}");
+    assert_eq!(deployment(&sim).await, before);
+
+    let create = preview(
+        &words("kubectl create configmap settings --from-literal=mode=fast"),
+        Some(CONTEXT),
+        Some("default"),
+        Some(&sim.kubeconfig),
+        Path::new("kubectl"),
+    )
+    .await;
+    let diff = create
+        .diff
+        .unwrap_or_else(|| panic!("a diff; note: {:?}", create.note));
+    assert!(diff.contains("+  mode: fast"), "{diff}");
+    assert!(
+        sim.store()
+            .get(&resource::CONFIGMAPS, "default", "settings")
+            .is_err(),
+        "the preview created the configmap"
+    );
+}
