@@ -316,11 +316,11 @@ fn with_status_of(old: &Value, new: &Value) -> Value {
 }
 
 fn carry_server_metadata(old: &Value, object: &mut Value) {
+    let empty = serde_json::Map::new();
     let old_metadata = old
         .get("metadata")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&empty);
     let metadata = metadata_mut(object);
     for key in SERVER_SET {
         match old_metadata.get(key) {
