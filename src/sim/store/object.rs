@@ -182,7 +182,7 @@ fn field_value(object: &Value, field: &str) -> String {
     } else {
         field
     };
-    let pointer: String = path.split('.').map(|part| format!("/{part}")).collect();
+    let pointer = format!("/{}", path.replace('.', "/"));
     match object.pointer(&pointer) {
         Some(Value::String(text)) => text.clone(),
         Some(Value::Bool(flag)) => flag.to_string(),
