@@ -260,6 +260,26 @@ async fn selector_writes_count_the_matching_objects() {
         sim.store().list(&resource::PODS, "default").unwrap().len(),
         4
     );
+
+    let by_name = kubevibe::exec::preview(
+        &words("kubectl delete pod web-1 db-1 gone"),
+        Some(CONTEXT),
+        Some("default"),
+        Some(&sim.kubeconfig),
+        Path::new("kubectl"),
+    )
+    .await;
+    assert_eq!(by_name.objects, Some(2), "{:?}", by_name.note);
+    assert!(
+        by_name
+            .note
+            .as_deref()
+            .is_some_and(|note| note.starts_with("deletes"))
+    );
+    assert_eq!(
+        sim.store().list(&resource::PODS, "default").unwrap().len(),
+        4
+    );
 }
 
 #[tokio::test]
