@@ -74,3 +74,64 @@ async fn every_pod_of_a_large_cluster_goes_running() {
     assert_eq!(store.list(&resource::PODS, "").unwrap().len(), pods);
     world.shutdown().await;
 }
+
+/// A `scale:N` cluster is seeded in its steady state: every pod exists, scheduled, Running and
+/// Ready with its start-up logs before any controller runs, and the controllers then keep the
+/// pods exactly as they are (the kubelet adopts them, the ReplicaSets count them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scale_cluster_starts_settled_and_the_controllers_keep_it() {
+    let store = store_at(1.0);
+    let world = World::start(&store, &"scale:300".parse().unwrap()).unwrap();
+    let seeded = store.list(&resource::PODS, "").unwrap();
+    assert_eq!(seeded.len(), 300);
+    for pod in &seeded {
+        let value = pod.value();
+        assert_eq!(pod.field("status.phase"), Some("Running"), "{value}");
+        assert!(!pod.field("spec.nodeName").unwrap_or("").is_empty());
+        let ready = value["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True");
+        assert!(ready, "{value}");
+        assert_eq!(pod.owners()[0].kind, "ReplicaSet");
+        let container = value["spec"]["containers"][0]["name"].as_str().unwrap();
+        assert!(
+            !store
+                .log_lines(pod.namespace(), pod.name(), container, false)
+                .is_empty()
+        );
+    }
+    let sets = store.list(&resource::REPLICASETS, "").unwrap();
+    assert_eq!(sets.len(), 30);
+    wait_for(
+        "every deployment available",
+        Duration::from_secs(60),
+        || {
+            store
+                .list(&resource::DEPLOYMENTS, "")
+                .unwrap()
+                .iter()
+                .all(|d| {
+                    let d = d.value();
+                    int(&d, "/status/availableReplicas") == 10
+                        && d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
+                })
+                .then_some(())
+        },
+    )
+    .await;
+    assert_eq!(store.list(&resource::REPLICASETS, "").unwrap().len(), 30);
+    let now = store.list(&resource::PODS, "").unwrap();
+    let versions = |pods: &[std::sync::Arc<kubevibe::sim::store::StoredObject>]| {
+        pods.iter()
+            .map(|p| (p.name().to_string(), p.resource_version()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        versions(&now),
+        versions(&seeded),
+        "a seeded pod was rewritten"
+    );
+    world.shutdown().await;
+}

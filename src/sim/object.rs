@@ -53,15 +53,18 @@ pub fn string_map(object: &Value, pointer: &str) -> Vec<(String, String)> {
 
 /// Everything but `metadata` and `status`: what a change of bumps `metadata.generation`.
 pub fn spec_equal(a: &Value, b: &Value) -> bool {
-    let strip = |v: &Value| -> Value {
-        let mut v = v.clone();
-        if let Some(map) = v.as_object_mut() {
-            map.remove("metadata");
-            map.remove("status");
-        }
-        v
+    let (Some(a), Some(b)) = (a.as_object(), b.as_object()) else {
+        return a == b;
     };
-    strip(a) == strip(b)
+    let rest = |map: &'_ serde_json::Map<String, Value>| {
+        map.iter()
+            .filter(|(key, _)| *key != "metadata" && *key != "status")
+            .count()
+    };
+    rest(a) == rest(b)
+        && a.iter()
+            .filter(|(key, _)| *key != "metadata" && *key != "status")
+            .all(|(key, value)| b.get(key) == Some(value))
 }
 
 /// Sets the value at a JSON pointer, creating (or replacing non-object) parents on the way.
@@ -93,6 +96,18 @@ pub fn set_pointer(object: &mut Value, pointer: &str, value: Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn spec_equal_ignores_only_metadata_and_status() {
+        let a = json!({ "metadata": { "name": "a" }, "spec": { "replicas": 1 }, "status": {} });
+        let relabelled = json!({ "metadata": { "name": "b" }, "spec": { "replicas": 1 } });
+        assert!(spec_equal(&a, &relabelled));
+        let scaled = json!({ "metadata": { "name": "a" }, "spec": { "replicas": 2 } });
+        assert!(!spec_equal(&a, &scaled));
+        let extra = json!({ "metadata": {}, "spec": { "replicas": 1 }, "data": {} });
+        assert!(!spec_equal(&a, &extra));
+        assert!(!spec_equal(&extra, &a));
+    }
 
     #[test]
     fn set_pointer_creates_parents() {

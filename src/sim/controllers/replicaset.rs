@@ -182,6 +182,15 @@ impl Controller for ReplicaSetController {
             }
             return;
         }
+        if let Some(previous) = &change.previous
+            && change.kind == ChangeKind::Modified
+            && previous.owners() == change.object.owners()
+            && previous.is_deleting() == change.object.is_deleting()
+            && previous.status_digest() == change.object.status_digest()
+        {
+            // A label or annotation change: no count of the owner can have moved.
+            return;
+        }
         for owner in self.pods.observe(change) {
             if let Some(key) = self.by_uid.get(&owner) {
                 dirty.push(key.clone());

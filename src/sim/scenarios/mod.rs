@@ -6,6 +6,7 @@ mod build;
 mod incidents;
 mod scale;
 mod shop;
+mod steady;
 
 use std::fmt;
 use std::str::FromStr;
@@ -181,7 +182,13 @@ pub fn seed(store: &Store, scenario: &Scenario) -> Result<(), ApiError> {
         Scenario::RolloutStuck => incidents::rollout_stuck(),
         Scenario::Scale(pods) => scale::objects(*pods),
     };
-    create_all(store, objects)
+    create_all(store, objects)?;
+    if matches!(scenario, Scenario::Scale(_)) {
+        // A cluster of this size stands for one that has been running: its pods exist
+        // from the start instead of being made one by one by the controllers.
+        steady::settle_deployments(store)?;
+    }
+    Ok(())
 }
 
 /// One object to seed: its resource, namespace and body.

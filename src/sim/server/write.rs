@@ -145,9 +145,16 @@ async fn delete_options(call: &Call, request_body: Body) -> Result<DeleteOptions
         Some(grace) => Some(grace),
         None => given["gracePeriodSeconds"].as_i64(),
     };
-    let body_dry_run = given["dryRun"]
-        .as_array()
-        .is_some_and(|d| d.iter().any(|v| v == "All"));
+    let body_dry_run = match &given["dryRun"] {
+        Value::Null => false,
+        Value::Array(values) if values.is_empty() => false,
+        Value::Array(values) if values.iter().all(|v| v == "All") => true,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "Invalid dry run value: {other}: supported values: \"All\""
+            )));
+        }
+    };
     Ok(DeleteOptions {
         propagation,
         grace_period_seconds,

@@ -32,7 +32,7 @@ impl State {
             .ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
         check_preconditions(&rt, &current, options)?;
         if options.dry_run {
-            return Ok(DeleteOutcome::Deleted(current));
+            return Ok(self.delete_preview(&rt, current, options));
         }
         if *gr == resource::NAMESPACES {
             return Ok(self.delete_namespace(&rt, &current));
@@ -62,24 +62,7 @@ impl State {
             self.after_removal(&rt, &last);
             return Ok(DeleteOutcome::Deleted(last));
         }
-        let mut object = current.value();
-        let deadline = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(grace);
-        {
-            let metadata = metadata_mut(&mut object);
-            metadata.insert(
-                "deletionTimestamp".to_string(),
-                json!(format_timestamp(deadline)),
-            );
-            metadata.insert("deletionGracePeriodSeconds".to_string(), json!(grace));
-            metadata.insert("finalizers".to_string(), json!(finalizers));
-            if rt.tracks_generation {
-                let generation = metadata
-                    .get("generation")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0);
-                metadata.insert("generation".to_string(), json!(generation + 1));
-            }
-        }
+        let object = marked_for_deletion(&rt, &current, grace, &finalizers);
         let stored = self.commit(&rt, object, ChangeKind::Modified);
         if grace > 0 {
             self.timers.push(GraceTimer {
@@ -109,6 +92,42 @@ impl State {
             Some(object) => DeleteOutcome::Pending(object),
             None => DeleteOutcome::Deleted(stored),
         })
+    }
+
+    /// What a delete with `options` would answer, changing nothing (`dryRun=All`): the object
+    /// as it would be once marked for deletion, or its last state when it would go at once.
+    fn delete_preview(
+        &self,
+        rt: &ResourceType,
+        current: Arc<StoredObject>,
+        options: &DeleteOptions,
+    ) -> DeleteOutcome {
+        if current.is_deleting() {
+            return DeleteOutcome::Pending(current);
+        }
+        if rt.group_resource() == resource::NAMESPACES {
+            let mut object = marked_for_deletion(rt, &current, 0, current.finalizers());
+            if let Some(map) = object.as_object_mut() {
+                map.insert("status".to_string(), json!({ "phase": "Terminating" }));
+            }
+            let marked = Arc::new(StoredObject::new(rt, &object));
+            return if self.objects_in_namespace(current.name()).is_empty() {
+                DeleteOutcome::Deleted(marked)
+            } else {
+                DeleteOutcome::Pending(marked)
+            };
+        }
+        let grace = grace_period(rt, &current, options);
+        let propagation = options.propagation.unwrap_or(rt.default_propagation);
+        let mut finalizers = current.finalizers().to_vec();
+        if propagation == Propagation::Foreground && !self.dependents_of(&current).is_empty() {
+            finalizers.push(FOREGROUND_FINALIZER.to_string());
+        }
+        if finalizers.is_empty() && grace == 0 {
+            return DeleteOutcome::Deleted(current);
+        }
+        let object = marked_for_deletion(rt, &current, grace, &finalizers);
+        DeleteOutcome::Pending(Arc::new(StoredObject::new(rt, &object)))
     }
 
     /// The grace period of a deleting object is over: it goes, unless finalizers still hold it.
@@ -210,6 +229,36 @@ impl State {
         }
         found
     }
+}
+
+/// `current` with its deletion timestamp, grace period and finalizers set, as a delete leaves it.
+fn marked_for_deletion(
+    rt: &ResourceType,
+    current: &StoredObject,
+    grace: i64,
+    finalizers: &[String],
+) -> Value {
+    let mut object = current.value();
+    let deadline = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(grace);
+    let metadata = metadata_mut(&mut object);
+    metadata.insert(
+        "deletionTimestamp".to_string(),
+        json!(format_timestamp(deadline)),
+    );
+    metadata.insert("deletionGracePeriodSeconds".to_string(), json!(grace));
+    if finalizers.is_empty() {
+        metadata.remove("finalizers");
+    } else {
+        metadata.insert("finalizers".to_string(), json!(finalizers));
+    }
+    if rt.tracks_generation {
+        let generation = metadata
+            .get("generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        metadata.insert("generation".to_string(), json!(generation + 1));
+    }
+    object
 }
 
 pub(super) fn key_of(object: &StoredObject) -> ObjectKey {

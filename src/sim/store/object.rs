@@ -30,6 +30,7 @@ pub struct StoredObject {
     finalizers: Vec<String>,
     deleting: bool,
     pending_grace: bool,
+    status_digest: u64,
 }
 
 impl StoredObject {
@@ -83,6 +84,7 @@ impl StoredObject {
                 .pointer("/metadata/deletionTimestamp")
                 .is_some_and(|t| !t.is_null()),
             pending_grace: grace.is_some_and(|g| g > 0),
+            status_digest: digest(object.get("status")),
         }
     }
 
@@ -135,6 +137,12 @@ impl StoredObject {
         self.deleting && self.pending_grace
     }
 
+    /// A hash of `status`: equal for two versions whose status is the same (a label change),
+    /// so controllers that only count pods can skip such changes without parsing them.
+    pub fn status_digest(&self) -> u64 {
+        self.status_digest
+    }
+
     /// The value `fieldSelector` compares for `field`; `None` if the kind does not support it.
     pub fn field(&self, field: &str) -> Option<&str> {
         match field {
@@ -149,6 +157,24 @@ impl StoredObject {
     }
 }
 
+/// Hashes a value's JSON without building it.
+fn digest(value: Option<&Value>) -> u64 {
+    struct Hashing(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            std::hash::Hasher::write(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(std::collections::hash_map::DefaultHasher::new());
+    // Writing into a hasher cannot fail.
+    let _ = serde_json::to_writer(&mut hashing, &value);
+    std::hash::Hasher::finish(&hashing.0)
+}
+
 /// The string a field selector sees for `field` (dotted path) in `object`.
 fn field_value(object: &Value, field: &str) -> String {
     let path = if field == "source" {
@@ -156,7 +182,7 @@ fn field_value(object: &Value, field: &str) -> String {
     } else {
         field
     };
-    let pointer: String = path.split('.').map(|part| format!("/{part}")).collect();
+    let pointer = format!("/{}", path.replace('.', "/"));
     match object.pointer(&pointer) {
         Some(Value::String(text)) => text.clone(),
         Some(Value::Bool(flag)) => flag.to_string(),
@@ -195,5 +221,15 @@ mod tests {
         assert_eq!(stored.field("spec.unknown"), None);
         assert_eq!(stored.owners()[0].uid, "o");
         assert_eq!(stored.value(), pod);
+        let mut relabelled = pod.clone();
+        relabelled["metadata"]["labels"]["app"] = json!("api");
+        let relabelled = StoredObject::new(&rt, &relabelled);
+        assert_eq!(relabelled.status_digest(), stored.status_digest());
+        let mut pending = pod.clone();
+        pending["status"]["phase"] = json!("Pending");
+        assert_ne!(
+            StoredObject::new(&rt, &pending).status_digest(),
+            stored.status_digest()
+        );
     }
 }

@@ -59,13 +59,20 @@ impl State {
             self.generate_name(&rt, &namespace, &mut object);
         }
         self.check_namespace_accepts(&rt, &namespace, &object)?;
+        // A dry run shows the cluster IP and node ports it would get, without using them up.
+        let mut scratch = self.allocations.clone();
+        let allocations = if options.dry_run {
+            &mut scratch
+        } else {
+            &mut self.allocations
+        };
         defaults::apply(
             &rt,
             &mut object,
             Write::Create {
                 keep_status: options.keep_status,
             },
-            &mut self.allocations,
+            allocations,
         );
         invalid_unless_valid(&rt, &object)?;
         let name = str_at(&object, "/metadata/name").to_string();
@@ -113,12 +120,13 @@ impl State {
                 None => remove_field(&mut object, "status"),
             }
         }
-        defaults::apply(
-            &rt,
-            &mut object,
-            Write::Update { old: &old },
-            &mut self.allocations,
-        );
+        let mut scratch = self.allocations.clone();
+        let allocations = if options.dry_run {
+            &mut scratch
+        } else {
+            &mut self.allocations
+        };
+        defaults::apply(&rt, &mut object, Write::Update { old: &old }, allocations);
         invalid_unless_valid(&rt, &object)?;
         if rt.tracks_generation && !spec_equal(&old, &object) {
             let generation = old
@@ -308,11 +316,11 @@ fn with_status_of(old: &Value, new: &Value) -> Value {
 }
 
 fn carry_server_metadata(old: &Value, object: &mut Value) {
+    let empty = serde_json::Map::new();
     let old_metadata = old
         .get("metadata")
         .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+        .unwrap_or(&empty);
     let metadata = metadata_mut(object);
     for key in SERVER_SET {
         match old_metadata.get(key) {

@@ -141,6 +141,32 @@ impl PodRun {
         run
     }
 
+    /// A pod that has been running for a while: every container pulled, started at
+    /// `started_at` and ready, as a cluster seeded in its steady state shows it.
+    pub fn steady(pod: &Value, placement: Placement, started_at: &str) -> Self {
+        let mut run = Self::empty(pod, placement);
+        run.start_time = started_at.to_string();
+        for spec in containers_of(pod, "containers") {
+            let mut container = container_run(pod, &spec);
+            container.pulled = true;
+            container.ready = true;
+            container.container_id = format!(
+                "containerd://{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
+            container.stage = Stage::Running {
+                started_at: started_at.to_string(),
+                exit_at: None,
+                ready_at: None,
+                probe_at: None,
+            };
+            container.due = None;
+            run.containers.push(container);
+        }
+        run
+    }
+
     fn empty(pod: &Value, placement: Placement) -> Self {
         let uid = str_at(pod, "/metadata/uid").to_string();
         Self {
