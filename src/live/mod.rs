@@ -5,3 +5,4 @@
 pub mod age;
 pub mod projection;
 pub mod row;
+pub mod store;
