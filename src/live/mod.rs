@@ -6,3 +6,4 @@ pub mod age;
 pub mod projection;
 pub mod row;
 pub mod store;
+pub mod watch;
