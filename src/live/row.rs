@@ -1,6 +1,7 @@
 //! One table row as the store keeps it: identity, drill-down metadata and typed cells that
 //! sort by meaning (numbers as numbers, ages by timestamp) and render to kubectl's text.
 
+use compact_str::CompactString;
 use std::cmp::Ordering;
 
 use crate::live::age::{age, human_duration};
@@ -21,15 +22,15 @@ pub enum Tone {
 /// A controller or owner of the row's object (for drill-down).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Owner {
-    pub kind: Box<str>,
-    pub name: Box<str>,
+    pub kind: CompactString,
+    pub name: CompactString,
     pub controller: bool,
 }
 
 /// One cell value. Text cells render as they are; the others are rendered at draw time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cell {
-    Text(Box<str>),
+    Text(CompactString),
     Int(i64),
     /// `ready/total`, sorted by ready then total.
     Ratio(u32, u32),
@@ -43,7 +44,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    pub fn text(value: impl Into<Box<str>>) -> Self {
+    pub fn text(value: impl Into<CompactString>) -> Self {
         Cell::Text(value.into())
     }
 
@@ -104,10 +105,10 @@ impl Cell {
 /// (every column after NAME, in the kind's column order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
-    pub uid: Box<str>,
-    pub namespace: Box<str>,
-    pub name: Box<str>,
-    pub labels: Box<[(Box<str>, Box<str>)]>,
+    pub uid: CompactString,
+    pub namespace: CompactString,
+    pub name: CompactString,
+    pub labels: Box<[(CompactString, CompactString)]>,
     pub owners: Box<[Owner]>,
     pub cells: Box<[Cell]>,
     pub tone: Tone,

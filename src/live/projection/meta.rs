@@ -1,6 +1,7 @@
 //! Object metadata decoded compactly: only what rows and the watcher need (identity,
 //! resourceVersion, timestamps, labels, owners); managedFields and annotations are skipped.
 
+use compact_str::CompactString;
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
@@ -44,10 +45,10 @@ pub fn seconds(time: &Option<Time>) -> Option<i64> {
 
 /// The identity and drill-down parts of a row, taken out of the metadata.
 pub struct Identity {
-    pub uid: Box<str>,
-    pub namespace: Box<str>,
-    pub name: Box<str>,
-    pub labels: Box<[(Box<str>, Box<str>)]>,
+    pub uid: CompactString,
+    pub namespace: CompactString,
+    pub name: CompactString,
+    pub labels: Box<[(CompactString, CompactString)]>,
     pub owners: Box<[Owner]>,
     pub created: Option<i64>,
 }
@@ -60,24 +61,24 @@ pub fn identity(meta: ObjectMeta) -> Identity {
     let uid = meta
         .uid
         .unwrap_or_else(|| format!("{namespace}/{name}"))
-        .into_boxed_str();
+        .into();
     Identity {
         uid,
-        namespace: namespace.into_boxed_str(),
-        name: name.into_boxed_str(),
+        namespace: namespace.into(),
+        name: name.into(),
         labels: meta
             .labels
             .unwrap_or_default()
             .into_iter()
-            .map(|(k, v)| (k.into_boxed_str(), v.into_boxed_str()))
+            .map(|(k, v)| (k.into(), v.into()))
             .collect(),
         owners: meta
             .owner_references
             .unwrap_or_default()
             .into_iter()
             .map(|o| Owner {
-                kind: o.kind.into_boxed_str(),
-                name: o.name.into_boxed_str(),
+                kind: o.kind.into(),
+                name: o.name.into(),
                 controller: o.controller.unwrap_or(false),
             })
             .collect(),

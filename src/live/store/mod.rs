@@ -5,6 +5,7 @@
 mod filter;
 mod index;
 
+use compact_str::CompactString;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::time::Instant;
@@ -27,7 +28,7 @@ pub enum Change {
     /// An object was added or changed.
     Apply(Row),
     /// The object with this uid was deleted.
-    Delete(Box<str>),
+    Delete(CompactString),
     /// The watch failed and is being retried with backoff.
     Down { error: String, at: Instant },
 }
@@ -78,7 +79,7 @@ pub struct Store {
     columns: Vec<(ColumnId, Column)>,
     slots: Vec<Option<Row>>,
     free: Vec<u32>,
-    by_uid: HashMap<Box<str>, u32>,
+    by_uid: HashMap<CompactString, u32>,
     pending: Option<Vec<Row>>,
     state: SyncState,
     sort: Sort,
