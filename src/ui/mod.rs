@@ -7,6 +7,7 @@ pub mod highlight;
 pub mod layout;
 pub mod markdown;
 pub mod panes;
+pub mod resource_table;
 pub mod status;
 pub mod svg;
 pub mod theme;
