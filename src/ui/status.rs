@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, area: Rect) {
         )],
         vec![stream_span(&model.stream)],
         cluster_spans(model, base),
+        vec![mode_span(model, base)],
         vec![Span::styled(
             model.model_label.clone(),
             base.fg(theme::ASSISTANT),
@@ -98,6 +99,21 @@ fn stream_span(stream: &StreamState) -> Span<'static> {
         StreamState::Cancelled => Span::styled("■ cancelled", base.fg(theme::WARN)),
         StreamState::Failed(_) => Span::styled("✖ error", base.fg(theme::ERROR)),
     }
+}
+
+/// The approval mode; `auto` on a production context says what applies instead.
+fn mode_span(model: &Model, base: Style) -> Span<'static> {
+    let target = &model.agent.target;
+    let effective = crate::agent::mode::effective_mode(target.mode, target.guard);
+    let mut text = if effective == target.mode {
+        format!("mode {}", target.mode)
+    } else {
+        format!("mode {} → {effective} (production)", target.mode)
+    };
+    if target.guard.read_only {
+        text.push_str(" · read-only");
+    }
+    Span::styled(text, base.fg(theme::WARN))
 }
 
 fn cluster_spans(model: &Model, base: Style) -> Vec<Span<'static>> {
