@@ -791,8 +791,11 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
             effects
         }
         EditPurpose::EditArgv { step } => {
+            // The policy's parser drops a leading `kubectl`; plans carry it.
             let argv = match parse_command(&text) {
-                Ok(argv) => argv,
+                Ok(words) => std::iter::once("kubectl".to_string())
+                    .chain(words)
+                    .collect::<Vec<_>>(),
                 Err(error) => {
                     model.flash = Some(format!("not a command: {error}"));
                     model.editor = Some(editor);
