@@ -30,6 +30,7 @@ fn ask(question: &str) -> ChatRequest {
         }],
         max_tokens: None,
         temperature: None,
+        response_format: None,
     }
 }
 

@@ -12,7 +12,7 @@ use kubevibe::llm::{
     ChatMessage, ChatRequest, LlmErrorKind, LlmEvent, Provider, ProviderKind, Role, Usage,
 };
 use llm_server::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const KEY: &str = "sk-test-4f9a8b7c6d5e4f3a2b1c";
 
@@ -41,6 +41,7 @@ fn ask(question: &str) -> ChatRequest {
         ],
         max_tokens: Some(512),
         temperature: Some(0.25),
+        response_format: None,
     }
 }
 
@@ -509,4 +510,71 @@ async fn other_bad_requests_are_not_resent() {
     assert!(error.message.contains("too long"), "{}", error.message);
     server.next_request().await;
     assert!(server.requests_so_far().is_empty());
+}
+
+fn ask_for_a_plan(question: &str) -> ChatRequest {
+    ChatRequest {
+        response_format: Some(kubevibe::llm::ResponseFormat {
+            name: "kubevibe_plan".into(),
+            schema: json!({"type": "object", "properties": {}, "required": [], "additionalProperties": false}),
+        }),
+        ..ask(question)
+    }
+}
+
+#[tokio::test]
+async fn a_json_schema_is_sent_as_response_format() {
+    let mut server = LlmServer::start("/v1", vec![Reply::sse(&[&token("{}"), DONE])]).await;
+    let events = collect(provider(&server.base_url, None, 0).stream(ask_for_a_plan("plan"))).await;
+
+    assert_eq!(events, [LlmEvent::Token("{}".into()), LlmEvent::Done]);
+    assert_eq!(
+        server.next_request().await.json()["response_format"],
+        json!({"type": "json_schema", "json_schema": {
+            "name": "kubevibe_plan",
+            "schema": {"type": "object", "properties": {}, "required": [], "additionalProperties": false},
+            "strict": true,
+        }})
+    );
+}
+
+#[tokio::test]
+async fn a_server_refusing_response_format_and_stream_options_gets_neither_then_remembers() {
+    let refuse = |field: &str| {
+        Reply::json_status(
+            "400 Bad Request",
+            &json!({"error": {"message": format!("Unrecognized request argument supplied: {field}")}}),
+        )
+    };
+    let replies = vec![
+        refuse("response_format"),
+        refuse("stream_options"),
+        Reply::sse(&[&token("plain"), DONE]),
+        Reply::sse(&[&token("again"), DONE]),
+    ];
+    let mut server = LlmServer::start("/v1", replies).await;
+    let provider = provider(&server.base_url, None, 0);
+
+    let first = collect(provider.stream(ask_for_a_plan("hi"))).await;
+    assert_eq!(first, [LlmEvent::Token("plain".into()), LlmEvent::Done]);
+    let bodies: Vec<Value> = [
+        server.next_request().await,
+        server.next_request().await,
+        server.next_request().await,
+    ]
+    .iter()
+    .map(|request| request.json())
+    .collect();
+    let has = |body: &Value, field: &str| body.get(field).is_some();
+    assert!(has(&bodies[0], "response_format") && has(&bodies[0], "stream_options"));
+    assert!(!has(&bodies[1], "response_format") && has(&bodies[1], "stream_options"));
+    assert!(!has(&bodies[2], "response_format") && !has(&bodies[2], "stream_options"));
+
+    let second = collect(provider.stream(ask_for_a_plan("hi"))).await;
+    assert_eq!(second, [LlmEvent::Token("again".into()), LlmEvent::Done]);
+    let later = server.next_request().await.json();
+    assert!(
+        !has(&later, "response_format") && !has(&later, "stream_options"),
+        "both refusals are remembered: {later}"
+    );
 }

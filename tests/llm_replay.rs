@@ -8,6 +8,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use futures::StreamExt;
+use kubevibe::agent::parse::{ParseLayer, ParseOutcome, parse_reply};
+use kubevibe::agent::policy::{Risk, check_argv, classify};
+use kubevibe::agent::schema::{Action, Plan};
 use kubevibe::llm::replay::ReplayProvider;
 use kubevibe::llm::{
     ChatMessage, ChatRequest, LlmError, LlmErrorKind, LlmEvent, Provider, ProviderKind, Role,
@@ -92,6 +95,21 @@ async fn other_prompts_play_the_next_unplayed_turn_wrapping_around() {
     // "events" matched; then "hi" follows it; then the wrap reaches the first turn; with every
     // turn played, the order starts over after the last one played.
     assert_eq!(answers, ["events", "hi", "OOMKilled", "events", "hi"]);
+}
+
+#[tokio::test]
+async fn a_planner_message_ending_with_the_prompt_plays_its_turn() {
+    let replay = instant(RECORDING);
+    let planner_turn = "Cluster: context demo, namespace shop\nMemory: none\nRequest: Hello";
+    assert_eq!(
+        text_of(&collect(replay.stream(ask(planner_turn))).await),
+        "hi"
+    );
+    // "hello" inside a longer word is not the prompt: the next turn after "hi" plays.
+    assert_eq!(
+        text_of(&collect(replay.stream(ask("othello"))).await),
+        "OOMKilled"
+    );
 }
 
 #[tokio::test]
@@ -266,36 +284,63 @@ async fn the_settings_name_a_file_or_a_built_in_recording() {
     assert_eq!(build_provider(&demo).unwrap().label(), "replay:demo");
 }
 
-#[tokio::test]
-async fn the_demo_recording_answers_like_a_model() {
-    let demo = ReplayProvider::load("demo", f64::INFINITY).unwrap();
-    assert!(demo.turn_count() >= 3);
-
-    let crashloop = collect(demo.stream(ask("why is checkout crashlooping?"))).await;
-    let text = text_of(&crashloop);
-    for expected in [
-        "## ",
-        "- ",
-        "`checkout`",
-        "```yaml\n",
-        "```sh\n",
-        "kubectl -n shop",
-    ] {
-        assert!(
-            text.contains(expected),
-            "the answer lacks {expected:?}:\n{text}"
-        );
+/// The plan a demo answer holds (every demo answer is a JSON plan, as the planner asks).
+fn demo_plan(events: &[LlmEvent]) -> Plan {
+    match parse_reply(&text_of(events)) {
+        ParseOutcome::Plan { plan, layer, .. } => {
+            assert_eq!(layer, ParseLayer::Json);
+            plan
+        }
+        other => panic!("not a plan: {other:?}"),
     }
-    for _ in 1..demo.turn_count() {
-        let events = collect(demo.stream(ask("anything else?"))).await;
-        assert!(!text_of(&events).is_empty());
+}
+
+fn risks(plan: &Plan) -> Vec<Risk> {
+    plan.commands()
+        .map(|command| {
+            check_argv(&command.argv).unwrap();
+            classify(&command.argv).risk
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_recording_plans_the_checkout_incident_step_by_step() {
+    let demo = ReplayProvider::load("demo", f64::INFINITY).unwrap();
+    let question = ask(
+        "Cluster: context kubevibe-demo, namespace shop\nRequest: Why is checkout crashlooping?",
+    );
+    let crashloop = collect(demo.stream(question)).await;
+    let investigate = demo_plan(&crashloop);
+    assert_eq!(risks(&investigate), [Risk::Read, Risk::DataEgress]);
+    assert_eq!(investigate.memory, None);
+
+    let fix = demo_plan(&collect(demo.stream(ask("NAME READY STATUS ..."))).await);
+    assert_eq!(risks(&fix), [Risk::Write]);
+    let fix_argv = &fix.commands().next().unwrap().argv;
+    assert_eq!(fix_argv[1..4], ["set", "env", "deployment/checkout"]);
+    assert!(fix.memory.unwrap().contains("DATABASE_URL"));
+
+    let follow =
+        demo_plan(&collect(demo.stream(ask("deployment.apps/checkout env updated"))).await);
+    assert_eq!(risks(&follow), [Risk::Read]);
+    let done = demo_plan(&collect(demo.stream(ask("successfully rolled out"))).await);
+    assert!(
+        matches!(&done.actions[..], [Action::Done { summary }] if summary.contains("DATABASE_URL"))
+    );
+    assert!(done.memory.is_some());
+
+    for question in ["is cart healthy?", "what should I check first?", "hello"] {
+        let events = collect(demo.stream(ask(question))).await;
         assert!(
             events
                 .iter()
                 .any(|event| matches!(event, LlmEvent::Usage(_)))
         );
         assert_eq!(events.last(), Some(&LlmEvent::Done));
+        demo_plan(&events);
     }
+
     let tokens: Vec<String> = crashloop
         .iter()
         .filter_map(|event| match event {

@@ -142,8 +142,8 @@ mod tests {
             assert_eq!(mode.as_str().parse::<Mode>(), Ok(mode));
         }
         assert_eq!(
-            "yolo".parse::<Mode>().unwrap_err().to_string(),
-            "unknown mode `yolo`: use suggest, confirm, auto-read or auto"
+            "yolo".parse::<Mode>().map_err(|error| error.to_string()),
+            Err("unknown mode `yolo`: use suggest, confirm, auto-read or auto".to_owned())
         );
         assert_eq!(Mode::Auto.next(), Mode::Suggest);
     }

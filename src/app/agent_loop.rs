@@ -57,7 +57,7 @@ pub enum Phase {
     Acting,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AgentLoop {
     pub target: Target,
     pub settings: LoopSettings,
@@ -212,7 +212,7 @@ pub fn on_reply_done(model: &mut Model, now: Instant) -> Vec<Effect> {
                 AuditEvent::Plan,
                 serde_json::to_string(&plan).unwrap_or_default(),
             )];
-            effects.extend(update_memory(model, &reply));
+            effects.extend(update_memory(model, plan.memory.as_deref()));
             let state = PlanState::new(&plan, &model.agent.target, model.agent.turn);
             effects.extend(show_plan(model, state, shown, now));
             effects
@@ -237,22 +237,17 @@ pub fn on_reply_done(model: &mut Model, now: Instant) -> Vec<Effect> {
 }
 
 /// The model's rewritten memory, sent with a plan after a command ran.
-fn reply_memory(reply: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(reply.trim()).ok()?;
-    value.get("memory")?.as_str().map(str::to_owned)
-}
-
-fn update_memory(model: &mut Model, reply: &str) -> Vec<Effect> {
+fn update_memory(model: &mut Model, memory: Option<&str>) -> Vec<Effect> {
     if model.agent.ran.is_empty() || model.memory.paused {
         return Vec::new();
     }
-    let Some(text) = reply_memory(reply) else {
+    let Some(text) = memory else {
         return Vec::new();
     };
     if text.trim() == model.memory.text() {
         return Vec::new();
     }
-    let kept = model.memory.set(&text).to_string();
+    let kept = model.memory.set(text).to_string();
     vec![
         Effect::SaveMemory(kept.clone()),
         audit(model, AuditEvent::MemoryUpdated, kept),

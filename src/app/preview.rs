@@ -1,10 +1,13 @@
-//! What chat shows of a planner reply while it streams: prose as it arrives; a JSON plan
-//! shows nothing until it is parsed (its thought and notes are shown then).
+//! What chat shows of a planner reply while it streams ([`PlanPreview`]: a plan's thought and
+//! notes, or prose as it arrives), and whether anything was shown — then the notes are not
+//! repeated when the plan is parsed.
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+use crate::agent::parse::PlanPreview;
+
+#[derive(Debug, Default)]
 pub struct ReplyPreview {
-    seen: String,
-    prose: Option<bool>,
+    inner: PlanPreview,
+    shown: bool,
 }
 
 impl ReplyPreview {
@@ -14,30 +17,21 @@ impl ReplyPreview {
 
     /// Take a chunk; returns the text that became displayable.
     pub fn push(&mut self, chunk: &str) -> String {
-        self.seen.push_str(chunk);
-        match self.prose {
-            Some(true) => chunk.to_string(),
-            Some(false) => String::new(),
-            None => {
-                let start = self.seen.trim_start();
-                let Some(first) = start.chars().next() else {
-                    return String::new();
-                };
-                // A plan starts with `{`, a fence or reasoning; anything else is prose.
-                let plan_like = first == '{' || first == '`' || first == '<';
-                self.prose = Some(!plan_like);
-                if plan_like {
-                    String::new()
-                } else {
-                    start.to_string()
-                }
-            }
-        }
+        let text = self.inner.push(chunk);
+        self.shown |= !text.is_empty();
+        text
+    }
+
+    /// The reply is complete: returns what was held back.
+    pub fn finish(&mut self) -> String {
+        let text = self.inner.finish();
+        self.shown |= !text.is_empty();
+        text
     }
 
     /// Whether anything was shown.
     pub fn shown(&self) -> bool {
-        self.prose == Some(true)
+        self.shown
     }
 }
 
@@ -46,15 +40,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn prose_streams_and_json_waits() {
+    fn prose_streams_and_a_plan_shows_its_thought() {
         let mut prose = ReplyPreview::new();
         assert_eq!(prose.push("  "), "");
-        assert_eq!(prose.push("Hel"), "Hel");
-        assert_eq!(prose.push("lo"), "lo");
+        assert!(!prose.shown());
+        let mut seen = prose.push("Hello there");
+        seen.push_str(&prose.finish());
+        assert_eq!(seen.trim(), "Hello there");
         assert!(prose.shown());
         let mut json = ReplyPreview::new();
-        assert_eq!(json.push("{\"thought\""), "");
-        assert_eq!(json.push(": \"x\"}"), "");
-        assert!(!json.shown());
+        let mut seen = json.push("{\"thought\": \"pods cr");
+        seen.push_str(&json.push("ash\", \"actions\": []}"));
+        seen.push_str(&json.finish());
+        assert!(seen.contains("pods crash"), "{seen}");
+        assert!(!seen.contains("actions"), "{seen}");
     }
 }

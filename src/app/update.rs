@@ -360,6 +360,9 @@ fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) -> Vec<Effe
                 } => (chunks, last_token.duration_since(first_token)),
                 _ => (0, std::time::Duration::ZERO),
             };
+            let had_entry = model.agent.preview.shown();
+            let rest = model.agent.preview.finish();
+            show_preview(model, had_entry, &rest);
             finish_answer(model);
             model.stream = StreamState::Done { chunks, elapsed };
             agent_loop::on_reply_done(model, now)
@@ -393,15 +396,20 @@ fn on_token(model: &mut Model, text: &str, now: Instant) {
             };
         }
     }
-    if shown.is_empty() {
+    show_preview(model, had_entry, &shown);
+}
+
+/// Add previewed reply text to the answer being streamed (started by the first text shown).
+fn show_preview(model: &mut Model, had_entry: bool, text: &str) {
+    if text.is_empty() {
         return;
     }
     if had_entry && let Some(doc) = model.transcript.last_mut(EntryKind::Assistant) {
-        doc.push_str(&shown);
+        doc.push_str(text);
         return;
     }
     let mut doc = MarkdownDoc::new();
-    doc.push_str(&shown);
+    doc.push_str(text);
     model.transcript.push(EntryKind::Assistant, doc);
 }
 

@@ -50,6 +50,17 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     pub max_tokens: Option<u32>,
     pub temperature: Option<f32>,
+    /// Ask for JSON matching a schema where the provider can enforce it (OpenAI-compatible
+    /// `response_format`); providers without it rely on the prompt and the parse layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ResponseFormat>,
+}
+
+/// A JSON Schema the reply must follow: its name and the schema itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseFormat {
+    pub name: String,
+    pub schema: serde_json::Value,
 }
 
 /// Token counts as reported by the server (never estimated here).

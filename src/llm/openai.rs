@@ -26,6 +26,8 @@ pub struct OpenAiProvider {
     policy: RetryPolicy,
     /// Cleared once the server refuses `stream_options`, so later requests skip it.
     send_stream_options: Arc<AtomicBool>,
+    /// Cleared once the server refuses `response_format`.
+    send_response_format: Arc<AtomicBool>,
 }
 
 impl OpenAiProvider {
@@ -53,6 +55,7 @@ impl OpenAiProvider {
             label: format!("{provider}:{}", settings.model),
             policy: RetryPolicy::new(settings.max_retries),
             send_stream_options: Arc::new(AtomicBool::new(true)),
+            send_response_format: Arc::new(AtomicBool::new(true)),
         })
     }
 
@@ -62,7 +65,7 @@ impl OpenAiProvider {
         self
     }
 
-    fn body(&self, request: &ChatRequest, stream_options: bool) -> Bytes {
+    fn body(&self, request: &ChatRequest, optional: Optional) -> Bytes {
         let system = request.system.as_deref().map(|content| WireMessage {
             role: "system",
             content,
@@ -74,17 +77,32 @@ impl OpenAiProvider {
             },
             content: &message.content,
         });
+        let response_format = request
+            .response_format
+            .as_ref()
+            .filter(|_| optional.response_format)
+            .map(|format| WireResponseFormat {
+                kind: "json_schema",
+                json_schema: WireJsonSchema {
+                    name: &format.name,
+                    schema: &format.schema,
+                    // The plan schema is written for strict mode; a server that refuses it
+                    // gets the request again without `response_format`.
+                    strict: true,
+                },
+            });
         let body = RequestBody {
             model: &self.model,
             messages: system.into_iter().chain(conversation).collect(),
             stream: true,
-            stream_options: stream_options.then_some(StreamOptions {
+            stream_options: optional.stream_options.then_some(StreamOptions {
                 include_usage: true,
             }),
             max_tokens: request.max_tokens,
             temperature: request.temperature,
+            response_format,
         };
-        // Serializing plain strings and numbers into a Vec cannot fail.
+        // Serializing plain strings, numbers and JSON values into a Vec cannot fail.
         Bytes::from(serde_json::to_vec(&body).unwrap_or_default())
     }
 }
@@ -95,11 +113,13 @@ impl Provider for OpenAiProvider {
     }
 
     fn stream(&self, request: ChatRequest) -> BoxStream<'static, LlmEvent> {
+        let bodies = Optional::ALL.map(|optional| self.body(&request, optional));
         let opener = Arc::new(Opener {
             endpoint: Arc::clone(&self.endpoint),
-            with_options: self.body(&request, true),
-            without_options: self.body(&request, false),
+            bodies,
             send_stream_options: Arc::clone(&self.send_stream_options),
+            send_response_format: Arc::clone(&self.send_response_format),
+            wants_response_format: request.response_format.is_some(),
         });
         let open = move || {
             let opener = Arc::clone(&opener);
@@ -109,36 +129,84 @@ impl Provider for OpenAiProvider {
     }
 }
 
-/// Sends one request, falling back once to a body without `stream_options` for servers that
-/// reject the field.
+/// The request fields some OpenAI-compatible servers refuse with a 400.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Optional {
+    stream_options: bool,
+    response_format: bool,
+}
+
+impl Optional {
+    /// Every combination, indexed by [`Optional::index`].
+    const ALL: [Optional; 4] = [
+        Optional::new(false, false),
+        Optional::new(false, true),
+        Optional::new(true, false),
+        Optional::new(true, true),
+    ];
+
+    const fn new(stream_options: bool, response_format: bool) -> Self {
+        Self {
+            stream_options,
+            response_format,
+        }
+    }
+
+    fn index(self) -> usize {
+        usize::from(self.stream_options) * 2 + usize::from(self.response_format)
+    }
+}
+
+/// Sends one request, dropping an optional field the server refuses (`stream_options`,
+/// `response_format`) and sending again; a refused field stays off for later requests.
 struct Opener {
     endpoint: Arc<Endpoint>,
-    with_options: Bytes,
-    without_options: Bytes,
+    bodies: [Bytes; 4],
     send_stream_options: Arc<AtomicBool>,
+    send_response_format: Arc<AtomicBool>,
+    wants_response_format: bool,
 }
 
 impl Opener {
     async fn open(&self) -> Result<Response, SendFailure> {
-        if !self.send_stream_options.load(Ordering::Relaxed) {
-            return self.endpoint.post(self.without_options.clone()).await;
-        }
-        match self.endpoint.post(self.with_options.clone()).await {
-            Err(failure) if rejects_stream_options(&failure.error) => {
-                tracing::info!(
-                    url = self.endpoint.url(),
-                    "server refuses stream_options; sending without it"
-                );
-                self.send_stream_options.store(false, Ordering::Relaxed);
-                self.endpoint.post(self.without_options.clone()).await
+        let mut optional = Optional::new(
+            self.send_stream_options.load(Ordering::Relaxed),
+            self.wants_response_format && self.send_response_format.load(Ordering::Relaxed),
+        );
+        loop {
+            let body = self.bodies[optional.index()].clone();
+            match self.endpoint.post(body).await {
+                Err(failure)
+                    if optional.stream_options && rejects(&failure.error, &["stream_options"]) =>
+                {
+                    tracing::info!(
+                        url = self.endpoint.url(),
+                        "server refuses stream_options; sending without it"
+                    );
+                    self.send_stream_options.store(false, Ordering::Relaxed);
+                    optional.stream_options = false;
+                }
+                Err(failure)
+                    if optional.response_format
+                        && rejects(&failure.error, &["response_format", "json_schema"]) =>
+                {
+                    tracing::info!(
+                        url = self.endpoint.url(),
+                        "server refuses response_format; relying on the prompt for JSON"
+                    );
+                    self.send_response_format.store(false, Ordering::Relaxed);
+                    optional.response_format = false;
+                }
+                result => return result,
             }
-            result => result,
         }
     }
 }
 
-fn rejects_stream_options(error: &LlmError) -> bool {
-    error.kind == LlmErrorKind::BadRequest && error.message.contains("stream_options")
+/// A 400 whose message names one of `fields`.
+fn rejects(error: &LlmError, fields: &[&str]) -> bool {
+    error.kind == LlmErrorKind::BadRequest
+        && fields.iter().any(|field| error.message.contains(field))
 }
 
 #[derive(Serialize)]
@@ -152,6 +220,22 @@ struct RequestBody<'a> {
     max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     temperature: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_format: Option<WireResponseFormat<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireResponseFormat<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    json_schema: WireJsonSchema<'a>,
+}
+
+#[derive(Serialize)]
+struct WireJsonSchema<'a> {
+    name: &'a str,
+    schema: &'a Value,
+    strict: bool,
 }
 
 #[derive(Serialize)]

@@ -23,8 +23,10 @@
 //!
 //! # Which turn plays
 //!
-//! Each request plays the first not yet played turn whose prompt equals its last user message
-//! (trimmed, whitespace collapsed, case-insensitive), or a played one if all matches were.
+//! Each request plays the first not yet played turn whose prompt equals its last user message,
+//! or ends it after a space (trimmed, whitespace collapsed, case-insensitive; the planner's
+//! message puts the cluster context and memory before the request), or a played one if all
+//! matches were.
 //! A request matching no turn plays the next unplayed turn after the last one played, wrapping
 //! around; once every turn has played, all become unplayed again.
 //!
@@ -115,7 +117,9 @@ impl ReplayProvider {
         let wanted = normalise(prompt);
         let mut cursor = self.cursor.lock().unwrap_or_else(PoisonError::into_inner);
         let count = self.turns.len();
-        let matching: Vec<usize> = (0..count).filter(|&i| self.prompts[i] == wanted).collect();
+        let matching: Vec<usize> = (0..count)
+            .filter(|&i| asks(&wanted, &self.prompts[i]))
+            .collect();
         let chosen = match matching.iter().find(|&&i| !cursor.played[i]) {
             Some(&unplayed_match) => unplayed_match,
             None => match matching.first() {
@@ -135,6 +139,17 @@ impl ReplayProvider {
         cursor.next = (chosen + 1) % count;
         chosen
     }
+}
+
+/// Whether a request whose last user message is `message` asks the recorded `prompt`: the
+/// same text, or a message that ends with it after a space (the planner puts the cluster
+/// context and memory before the request itself).
+fn asks(message: &str, prompt: &str) -> bool {
+    message == prompt
+        || (!prompt.is_empty()
+            && message
+                .strip_suffix(prompt)
+                .is_some_and(|before| before.ends_with(' ')))
 }
 
 fn normalise(prompt: &str) -> String {

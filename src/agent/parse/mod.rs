@@ -12,6 +12,7 @@
 mod cut;
 mod error;
 mod extract;
+mod preview;
 mod reask;
 mod reasoning;
 pub mod repair;
@@ -23,6 +24,7 @@ use crate::agent::schema::{Plan, plan_from_value};
 use search::Search;
 
 pub use error::ParseError;
+pub use preview::PlanPreview;
 pub use reask::reask_message;
 pub use repair::Repair;
 

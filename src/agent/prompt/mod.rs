@@ -2,7 +2,8 @@
 
 mod preamble;
 
-use crate::llm::{ChatMessage, ChatRequest, Role};
+use crate::agent::schema::{PLAN_SCHEMA_NAME, plan_json_schema};
+use crate::llm::{ChatMessage, ChatRequest, ResponseFormat, Role};
 
 pub use preamble::{ClusterContext, user_turn};
 
@@ -45,5 +46,9 @@ pub fn build_planner_request(
         messages,
         max_tokens: Some(PLANNER_MAX_TOKENS),
         temperature: Some(PLANNER_TEMPERATURE),
+        response_format: Some(ResponseFormat {
+            name: PLAN_SCHEMA_NAME.to_owned(),
+            schema: plan_json_schema(),
+        }),
     }
 }

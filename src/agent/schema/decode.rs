@@ -15,21 +15,28 @@ use super::{Plan, validate};
 
 /// Read and validate a plan from a JSON value.
 pub fn plan_from_value(value: Value) -> Result<Plan, SchemaError> {
-    let (thought, actions) = split_plan(value)?;
+    let (thought, memory, actions) = split_plan(value)?;
     let actions = actions
         .into_iter()
         .enumerate()
         .map(|(index, action)| action_from_value(index, action))
         .collect::<Result<Vec<_>, _>>()?;
-    let plan = Plan { thought, actions };
+    let plan = Plan {
+        thought,
+        actions,
+        memory,
+    };
     validate::validate(&plan)?;
     Ok(plan)
 }
 
-/// The plan's thought and its raw actions, whichever of the accepted shapes was written.
-fn split_plan(value: Value) -> Result<(Option<String>, Vec<Value>), SchemaError> {
+/// A plan's thought, memory and raw actions.
+type PlanParts = (Option<String>, Option<String>, Vec<Value>);
+
+/// The plan's thought, memory and raw actions, whichever of the accepted shapes was written.
+fn split_plan(value: Value) -> Result<PlanParts, SchemaError> {
     let mut object = match value {
-        Value::Array(actions) => return Ok((None, actions)),
+        Value::Array(actions) => return Ok((None, None, actions)),
         Value::Object(object) => object,
         other => {
             return Err(SchemaError::NotAnObject {
@@ -38,7 +45,7 @@ fn split_plan(value: Value) -> Result<(Option<String>, Vec<Value>), SchemaError>
         }
     };
     if !object.contains_key("actions") && type_field(&object).is_some() {
-        return Ok((None, vec![Value::Object(object)]));
+        return Ok((None, None, vec![Value::Object(object)]));
     }
     let thought = match object.remove("thought") {
         None | Some(Value::Null) => None,
@@ -48,6 +55,11 @@ fn split_plan(value: Value) -> Result<(Option<String>, Vec<Value>), SchemaError>
                 found: describe(&other),
             });
         }
+    };
+    // A memory that is not text is dropped rather than failing the plan: it is a side note.
+    let memory = match object.remove("memory") {
+        Some(Value::String(text)) if !text.trim().is_empty() => Some(text),
+        _ => None,
     };
     let actions = match object.remove("actions") {
         None => return Err(SchemaError::MissingActions),
@@ -59,7 +71,7 @@ fn split_plan(value: Value) -> Result<(Option<String>, Vec<Value>), SchemaError>
             });
         }
     };
-    Ok((thought, actions))
+    Ok((thought, memory, actions))
 }
 
 fn type_field(object: &Map<String, Value>) -> Option<&Value> {

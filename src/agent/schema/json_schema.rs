@@ -73,6 +73,7 @@ pub fn plan_json_schema() -> Value {
     ];
     strict_object(json!({
         "thought": {"type": ["string", "null"]},
+        "memory": {"type": ["string", "null"]},
         "actions": {
             "type": "array",
             "minItems": 1,

@@ -1,9 +1,9 @@
 //! The planner's reply: a flat plan of typed actions, its JSON Schema, and its validation.
 //!
-//! Wire form (every field shown; `thought` may be null or left out):
+//! Wire form (every field shown; `thought` and `memory` may be null or left out):
 //!
 //! ```json
-//! {"thought": "checkout pods may be crashing",
+//! {"thought": "checkout pods may be crashing", "memory": null,
 //!  "actions": [{"action_type": "command", "argv": ["kubectl", "get", "pods"],
 //!               "explanation": "list the pods", "allowed_exit_codes": [0]}]}
 //! ```
@@ -35,6 +35,10 @@ pub struct Plan {
     /// The model's short reasoning, shown above the actions.
     pub thought: Option<String>,
     pub actions: Vec<Action>,
+    /// The memory notes rewritten by the model, when it updates them (sent with the plan
+    /// that follows a command's output, so memory needs no call of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
 }
 
 impl Plan {
