@@ -120,6 +120,14 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         data_dir: Some(config.paths.data_dir.clone()),
         context: cluster.context.clone(),
     };
+    // Mode and guard rails for this context: `[agent]`, its per-context overrides, the flags.
+    let context_settings = config.context_settings(cluster.context.as_deref());
+    let agent = &config.agent;
+    let loop_settings = crate::app::agent_loop::LoopSettings {
+        step_budget: agent.step_budget,
+        output_lines: agent.output_lines,
+        command_timeout: std::time::Duration::from_secs(agent.command_timeout_secs),
+    };
     let memory = workspace
         .memory_file()
         .and_then(|path| std::fs::read_to_string(path).ok())
@@ -144,6 +152,10 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         startup_problems: problems,
         suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
         memory,
+        memory_chars: agent.memory_chars,
+        mode: context_settings.mode,
+        guard: context_settings.guard,
+        loop_settings,
         ..ModelInit::new("", ClusterInfo::default(), size.width, size.height)
     };
     let mut model = Model::new(init, Instant::now());
