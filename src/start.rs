@@ -15,6 +15,7 @@ use crate::cli::{Cli, Command, ConfigAction};
 use crate::config::{CliOverrides, Config, ProcessEnv};
 use crate::llm::{ChatRequest, LlmError, LlmEvent, Provider};
 use crate::store::history::PromptHistory;
+use crate::store::memory::MemoryStore;
 use crate::terminal::TerminalGuard;
 
 const DEMO_CONTEXT: &str = "kubevibe-demo";
@@ -119,6 +120,8 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         kubeconfig,
         data_dir: Some(config.paths.data_dir.clone()),
         context: cluster.context.clone(),
+        memory_chars: config.agent.memory_chars,
+        session: uuid::Uuid::new_v4().to_string(),
     };
     // Mode and guard rails for this context: `[agent]`, its per-context overrides, the flags.
     let context_settings = config.context_settings(cluster.context.as_deref());
@@ -128,10 +131,18 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         output_lines: agent.output_lines,
         command_timeout: std::time::Duration::from_secs(agent.command_timeout_secs),
     };
-    let memory = workspace
-        .memory_file()
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .unwrap_or_default();
+    let memory_store = workspace.memory_store();
+    let memory = match memory_store.as_ref().map(MemoryStore::load) {
+        Some(Ok(text)) => text,
+        Some(Err(error)) => {
+            problems.push(format!(
+                "cannot read the memory notes: {error} (check the data directory's permissions)"
+            ));
+            String::new()
+        }
+        None => String::new(),
+    };
+    let memory_paused = memory_store.as_ref().is_some_and(MemoryStore::is_paused);
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     spawn_signal_watch(tx.clone());
     let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
@@ -153,6 +164,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
         memory,
         memory_chars: agent.memory_chars,
+        memory_paused,
         mode: context_settings.mode,
         guard: context_settings.guard,
         loop_settings,

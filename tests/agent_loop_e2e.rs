@@ -21,6 +21,7 @@ use kubevibe::app::plan::StepStatus;
 use kubevibe::app::runtime::{CHANNEL_CAPACITY, EffectRunner, Workspace};
 use kubevibe::app::update::update;
 use kubevibe::llm::replay::ReplayProvider;
+use kubevibe::store::memory::MemoryStore;
 use tokio::sync::mpsc;
 
 const RECORDING: &str = include_str!("fixtures/agent_loop/namespaces.jsonl");
@@ -42,6 +43,8 @@ impl Harness {
             kubeconfig: Some(sim.kubeconfig.clone()),
             data_dir: Some(data_dir.to_path_buf()),
             context: Some(sim::CONTEXT.into()),
+            memory_chars: 2000,
+            session: "e2e".into(),
         });
         let init = ModelInit {
             system_prompt: kubevibe::agent::prompt::PLANNER_SYSTEM_PROMPT.into(),
@@ -177,15 +180,18 @@ async fn approve_runs_kubectl_against_the_simulator_and_the_loop_finishes() {
         h.model.memory.text(),
         "namespaces seen: default, kube-system"
     );
-    let memory_file = data
+    let memory_file = MemoryStore::new(data.path(), sim::CONTEXT)
         .path()
-        .join("memory")
-        .join(format!("{}.md", sim::CONTEXT));
+        .to_path_buf();
     assert_eq!(
         std::fs::read_to_string(&memory_file).unwrap(),
         "namespaces seen: default, kube-system"
     );
-    let audit = std::fs::read_to_string(data.path().join("audit.jsonl")).unwrap();
+    let mut audit = String::new();
+    for file in std::fs::read_dir(data.path().join("audit")).unwrap() {
+        audit.push_str(&std::fs::read_to_string(file.unwrap().path()).unwrap());
+    }
+    assert!(audit.contains("\"session\":\"e2e\""), "{audit}");
     for event in ["request", "plan", "approved", "executed", "memory_updated"] {
         assert!(
             audit.contains(&format!("\"event\":\"{event}\"")),

@@ -12,7 +12,6 @@ use kubevibe::agent::mode::{Gate, Guard, Mode};
 use kubevibe::app::agent_loop::{LoopSettings, Phase};
 use kubevibe::app::command::{ExecEvent, ExecReport};
 use kubevibe::app::effect::Effect;
-use kubevibe::app::journal::AuditEvent;
 use kubevibe::app::model::Pane;
 use kubevibe::app::msg::Msg;
 use kubevibe::app::plan::StepStatus;
@@ -59,11 +58,11 @@ fn next_request(effects: &[Effect]) -> Option<(u64, ChatRequest)> {
     })
 }
 
-fn audits(effects: &[Effect]) -> Vec<AuditEvent> {
+fn audits(effects: &[Effect]) -> Vec<&'static str> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Audit(entry) => Some(entry.event),
+            Effect::Audit(entry) => Some(entry.event.name()),
             _ => None,
         })
         .collect()
@@ -99,7 +98,7 @@ fn a_plan_waits_for_y_then_runs_exactly_what_the_pane_shows_and_reports_back() {
     let id = c.ask("why is web down?");
     let effects = reply(&mut c, id, GET_PODS);
     assert!(runs(&effects).is_empty(), "confirm mode waits: {effects:?}");
-    assert_eq!(audits(&effects), vec![AuditEvent::Plan]);
+    assert_eq!(audits(&effects), vec!["plan"]);
     assert_eq!(c.model.focus, Pane::Plan, "the plan pane takes the keys");
     let plan = c.model.plan.as_ref().unwrap();
     let shown = plan.command(0).unwrap().runs.clone();
@@ -108,12 +107,12 @@ fn a_plan_waits_for_y_then_runs_exactly_what_the_pane_shows_and_reports_back() {
         words("kubectl --context kind-dev --namespace default get pods")
     );
     let effects = c.key(KeyCode::Char('y'));
-    assert_eq!(audits(&effects), vec![AuditEvent::Approved]);
+    assert_eq!(audits(&effects), vec!["approved"]);
     let started = runs(&effects);
     assert_eq!(started.len(), 1);
     assert_eq!(started[0].1, shown, "what runs is what was shown");
     let effects = finish(&mut c, started[0].0, &["NAME READY", "web-1 0/1"], 0);
-    assert_eq!(audits(&effects)[0], AuditEvent::Executed);
+    assert_eq!(audits(&effects)[0], "executed");
     let (next, request) = next_request(&effects).expect("the output goes back to the model");
     let turn = &request.messages.last().unwrap().content;
     assert!(turn.contains("Step 2 of 10"), "{turn}");
@@ -133,7 +132,7 @@ fn n_rejects_and_the_loop_stops_without_running_anything() {
     let effects = c.key(KeyCode::Char('n'));
     assert!(runs(&effects).is_empty());
     assert!(next_request(&effects).is_none());
-    assert_eq!(audits(&effects), vec![AuditEvent::Rejected]);
+    assert_eq!(audits(&effects), vec!["rejected"]);
     assert_eq!(c.model.agent.phase, Phase::Idle);
     assert_eq!(
         c.model.plan.as_ref().unwrap().steps[0].status,
@@ -153,7 +152,7 @@ fn shift_n_sends_the_note_back_and_the_model_plans_again() {
     c.type_text("scale to 2, not 3");
     let effects = c.key(KeyCode::Enter);
     assert!(runs(&effects).is_empty());
-    assert_eq!(audits(&effects), vec![AuditEvent::Rejected]);
+    assert_eq!(audits(&effects), vec!["rejected"]);
     let (_, request) = next_request(&effects).unwrap();
     let turn = &request.messages.last().unwrap().content;
     assert!(turn.contains("scale to 2, not 3"), "{turn}");
@@ -181,7 +180,7 @@ fn an_edited_command_is_checked_classified_and_gated_again() {
     c.type_text(" -l app=web");
     // (the line now reads `kubectl get pods -l app=web`)
     let effects = c.key(KeyCode::Enter);
-    assert_eq!(audits(&effects), vec![AuditEvent::Edited]);
+    assert_eq!(audits(&effects), vec!["edited"]);
     let command = c.model.plan.as_ref().unwrap().command(0).unwrap();
     assert_eq!(command.planned, words("kubectl get pods -l app=web"));
     assert_eq!(command.gate, Gate::Ask);
@@ -209,7 +208,7 @@ fn the_step_budget_ends_the_loop() {
     let run = runs(&effects)[0].0;
     let effects = finish(&mut c, run, &["b"], 0);
     assert!(next_request(&effects).is_none(), "{effects:?}");
-    assert_eq!(audits(&effects).last(), Some(&AuditEvent::Stopped));
+    assert_eq!(audits(&effects).last(), Some(&"stopped"));
     assert!(
         c.transcript()
             .iter()
@@ -226,7 +225,7 @@ fn the_same_command_planned_again_after_it_ran_stops_the_loop() {
     let effects = reply(&mut c, id, GET_PODS);
     assert!(runs(&effects).is_empty(), "{effects:?}");
     assert!(next_request(&effects).is_none());
-    assert_eq!(audits(&effects).last(), Some(&AuditEvent::Stopped));
+    assert_eq!(audits(&effects).last(), Some(&"stopped"));
     assert!(c.transcript().iter().any(|t| t.contains("repeat detected")));
 }
 
@@ -237,7 +236,7 @@ fn esc_during_a_stream_cancels_it_and_late_tokens_are_ignored() {
     c.tokens(id, &["{\"thought\":"]);
     let effects = c.key(KeyCode::Esc);
     assert_eq!(effects[0], Effect::CancelStream { id });
-    assert_eq!(audits(&effects), vec![AuditEvent::Stopped]);
+    assert_eq!(audits(&effects), vec!["stopped"]);
     let effects = reply(&mut c, id, "\"x\",\"actions\":[]}");
     assert!(effects.is_empty());
     assert!(c.model.plan.is_none());
@@ -302,7 +301,7 @@ fn read_only_refuses_writes_with_the_reason() {
     let id = c.ask("scale");
     let effects = reply(&mut c, id, SCALE_WEB);
     assert!(runs(&effects).is_empty());
-    assert!(audits(&effects).contains(&AuditEvent::Refused));
+    assert!(audits(&effects).contains(&"refused"));
     assert!(c.transcript().iter().any(|t| t.contains("read-only")));
     // The refusal goes back to the model, which may plan something else.
     let (_, request) = next_request(&effects).unwrap();
@@ -394,7 +393,7 @@ fn prose_is_reasked_once_and_then_shown_never_run() {
     let effects = reply(&mut c, reask, "Just run kubectl delete pod web-1");
     assert!(runs(&effects).is_empty());
     assert!(next_request(&effects).is_none(), "only one re-ask");
-    assert_eq!(audits(&effects), vec![AuditEvent::Answer]);
+    assert_eq!(audits(&effects), vec!["answer"]);
     assert!(c.model.plan.is_none());
     assert_eq!(c.model.agent.phase, Phase::Idle);
 }
@@ -413,10 +412,7 @@ fn a_plan_after_a_command_rewrites_memory_unless_paused() {
             "web-1 crashloops: bad image tag".into(),
         ));
         assert_eq!(saved, !paused, "paused = {paused}: {effects:?}");
-        assert_eq!(
-            audits(&effects).contains(&AuditEvent::MemoryUpdated),
-            !paused
-        );
+        assert_eq!(audits(&effects).contains(&"memory_updated"), !paused);
     }
 }
 

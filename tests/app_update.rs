@@ -9,6 +9,7 @@ use std::time::Duration;
 use cockpit::Cockpit;
 use crossterm::event::{KeyCode, KeyModifiers};
 use kubevibe::app::effect::Effect;
+use kubevibe::app::journal::AuditEvent;
 use kubevibe::app::model::Pane;
 use kubevibe::app::msg::Msg;
 use kubevibe::app::stream::StreamState;
@@ -22,7 +23,11 @@ fn enter_sends_the_prompt_with_the_conversation() {
     let effects = c.key(KeyCode::Enter);
     assert_eq!(effects.len(), 3, "{effects:?}");
     assert_eq!(effects[0], Effect::SaveHistory("why is web down?".into()));
-    assert!(matches!(&effects[1], Effect::Audit(entry) if entry.detail == "why is web down?"));
+    assert!(matches!(
+        &effects[1],
+        Effect::Audit(entry)
+            if entry.event == AuditEvent::Request { text: "why is web down?".into() }
+    ));
     let Effect::StartStream { id, request } = &effects[2] else {
         panic!("{effects:?}")
     };

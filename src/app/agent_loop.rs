@@ -114,11 +114,14 @@ impl AgentLoop {
     }
 }
 
-fn audit(model: &Model, event: AuditEvent, detail: impl Into<String>) -> Effect {
+/// An audit record of `event` on the cockpit's context, namespace and mode.
+pub fn audit(model: &Model, event: AuditEvent) -> Effect {
+    let target = &model.agent.target;
     Effect::Audit(AuditEntry {
         event,
-        context: model.agent.target.context.clone(),
-        detail: detail.into(),
+        context: target.context.clone(),
+        namespace: Some(target.namespace.clone()),
+        mode: Some(target.mode),
     })
 }
 
@@ -136,7 +139,12 @@ pub fn start_request(model: &mut Model, request: &str, now: Instant) -> Vec<Effe
     agent.turn = 1;
     agent.ran.clear();
     agent.results.clear();
-    let mut effects = vec![audit(model, AuditEvent::Request, request)];
+    let mut effects = vec![audit(
+        model,
+        AuditEvent::Request {
+            text: request.to_string(),
+        },
+    )];
     effects.extend(send_turn(model, request, now));
     effects
 }
@@ -206,11 +214,18 @@ pub fn on_reply_done(model: &mut Model, now: Instant) -> Vec<Effect> {
     };
     model.agent.reasking = false;
     match outcome {
-        ParseOutcome::Plan { plan, .. } => {
+        ParseOutcome::Plan { plan, layer, .. } => {
             let mut effects = vec![audit(
                 model,
-                AuditEvent::Plan,
-                serde_json::to_string(&plan).unwrap_or_default(),
+                AuditEvent::Plan {
+                    thought: plan.thought.clone(),
+                    actions: plan
+                        .actions
+                        .iter()
+                        .map(|a| serde_json::to_value(a).unwrap_or_default())
+                        .collect(),
+                    layer: layer.as_str().to_string(),
+                },
             )];
             effects.extend(update_memory(model, plan.memory.as_deref()));
             let state = PlanState::new(&plan, &model.agent.target, model.agent.turn);
@@ -231,7 +246,7 @@ pub fn on_reply_done(model: &mut Model, now: Instant) -> Vec<Effect> {
                 note(model, EntryKind::Assistant, &text);
             }
             model.agent.phase = Phase::Idle;
-            vec![audit(model, AuditEvent::Answer, text)]
+            vec![audit(model, AuditEvent::Answer { text })]
         }
     }
 }
@@ -250,7 +265,7 @@ fn update_memory(model: &mut Model, memory: Option<&str>) -> Vec<Effect> {
     let kept = model.memory.set(text).to_string();
     vec![
         Effect::SaveMemory(kept.clone()),
-        audit(model, AuditEvent::MemoryUpdated, kept),
+        audit(model, AuditEvent::MemoryUpdated { text: kept }),
     ]
 }
 
@@ -292,7 +307,7 @@ fn show_plan(model: &mut Model, mut state: PlanState, shown: bool, now: Instant)
              Ask again with more detail to continue."
         );
         note(model, EntryKind::Info, &text);
-        return vec![audit(model, AuditEvent::Stopped, text)];
+        return vec![audit(model, AuditEvent::Stopped { reason: text })];
     }
     model.plan = Some(state);
     advance(model, now)
@@ -318,7 +333,8 @@ pub fn advance(model: &mut Model, now: Instant) -> Vec<Effect> {
             StepBody::Command(command) => match &command.gate {
                 Gate::Refuse(reason) => {
                     let reason = reason.clone();
-                    let argv = display_argv(&command.planned);
+                    let planned = command.planned.clone();
+                    let argv = display_argv(&planned);
                     step.status = StepStatus::Skipped(reason.clone());
                     model
                         .agent
@@ -331,8 +347,10 @@ pub fn advance(model: &mut Model, now: Instant) -> Vec<Effect> {
                     );
                     effects.push(audit(
                         model,
-                        AuditEvent::Refused,
-                        format!("{argv}: {reason}"),
+                        AuditEvent::Refused {
+                            argv: planned,
+                            reason,
+                        },
                     ));
                 }
                 Gate::ShowOnly => {
@@ -426,7 +444,7 @@ fn finish_plan(model: &mut Model, now: Instant) -> Vec<Effect> {
              Ask again to continue."
         );
         note(model, EntryKind::Info, &text);
-        return vec![audit(model, AuditEvent::Stopped, text)];
+        return vec![audit(model, AuditEvent::Stopped { reason: text })];
     }
     model.agent.turn += 1;
     let text = format!(
@@ -467,7 +485,8 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
     let Some(command) = plan.command(index) else {
         return Vec::new();
     };
-    let argv = display_argv(&command.runs);
+    let runs = command.runs.clone();
+    let argv = display_argv(&runs);
     let planned = command.planned.clone();
     let ok = report
         .exit_code
@@ -491,8 +510,14 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
     );
     let mut effects = vec![audit(
         model,
-        AuditEvent::Executed,
-        format!("{argv}: {exit}"),
+        AuditEvent::Executed {
+            argv: runs,
+            exit_code: report.exit_code,
+            duration_ms: u64::try_from(report.duration.as_millis()).unwrap_or(u64::MAX),
+            timed_out: report.timed_out,
+            cancelled: report.cancelled,
+            lines: total,
+        },
     )];
     if let Some(error) = report.error {
         if let Some(plan) = model.plan.as_mut() {
@@ -587,7 +612,12 @@ pub fn stop_all(model: &mut Model) -> Vec<Effect> {
     model.agent.reasking = false;
     if !effects.is_empty() {
         note(model, EntryKind::Info, "stopped — nothing more runs");
-        effects.push(audit(model, AuditEvent::Stopped, "stopped by the operator"));
+        effects.push(audit(
+            model,
+            AuditEvent::Stopped {
+                reason: "stopped by the operator".into(),
+            },
+        ));
     }
     effects
 }
@@ -608,7 +638,7 @@ pub fn approve(model: &mut Model, now: Instant) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    approve_step(model, index, now)
+    approve_step(model, index, None, now)
 }
 
 fn awaiting_gate(model: &Model) -> Option<(usize, Gate)> {
@@ -617,13 +647,22 @@ fn awaiting_gate(model: &Model) -> Option<(usize, Gate)> {
     Some((index, plan.command(index)?.gate.clone()))
 }
 
-fn approve_step(model: &mut Model, index: usize, now: Instant) -> Vec<Effect> {
+fn approve_step(
+    model: &mut Model,
+    index: usize,
+    note: Option<String>,
+    now: Instant,
+) -> Vec<Effect> {
     let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) else {
         return Vec::new();
     };
     command.approved = true;
-    let argv = display_argv(&command.runs);
-    let mut effects = vec![audit(model, AuditEvent::Approved, argv)];
+    let event = AuditEvent::Approved {
+        argv: command.runs.clone(),
+        risk: command.risk().map(|r| r.to_string()).unwrap_or_default(),
+        note,
+    };
+    let mut effects = vec![audit(model, event)];
     effects.extend(advance(model, now));
     effects
 }
@@ -641,7 +680,7 @@ pub fn approve_reads(model: &mut Model, now: Instant) -> Vec<Effect> {
             && command.gate == Gate::Ask
         {
             command.approved = true;
-            approved.push(display_argv(&command.runs));
+            approved.push(command.runs.clone());
         }
     }
     if approved.is_empty() {
@@ -650,7 +689,16 @@ pub fn approve_reads(model: &mut Model, now: Instant) -> Vec<Effect> {
     }
     let mut effects: Vec<Effect> = approved
         .into_iter()
-        .map(|argv| audit(model, AuditEvent::Approved, argv))
+        .map(|argv| {
+            audit(
+                model,
+                AuditEvent::Approved {
+                    argv,
+                    risk: Risk::Read.to_string(),
+                    note: None,
+                },
+            )
+        })
         .collect();
     effects.extend(advance(model, now));
     effects
@@ -662,12 +710,13 @@ pub fn reject(model: &mut Model) -> Vec<Effect> {
         model.flash = Some("no step is waiting for approval".into());
         return Vec::new();
     };
-    let argv = model
+    let planned = model
         .plan
         .as_ref()
         .and_then(|p| p.command(index))
-        .map(|c| display_argv(&c.planned))
+        .map(|c| c.planned.clone())
         .unwrap_or_default();
+    let argv = display_argv(&planned);
     if let Some(plan) = &mut model.plan {
         plan.reject_rest();
     }
@@ -677,7 +726,13 @@ pub fn reject(model: &mut Model) -> Vec<Effect> {
         EntryKind::Info,
         &format!("rejected `{argv}`: the plan stops"),
     );
-    vec![audit(model, AuditEvent::Rejected, argv)]
+    vec![audit(
+        model,
+        AuditEvent::Rejected {
+            argv: planned,
+            note: None,
+        },
+    )]
 }
 
 /// Open the input for `N` (reject with a note), `a` (approve with a memory note) or `e` (edit).
@@ -722,14 +777,14 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
                 model.editor = Some(editor);
                 return Vec::new();
             }
-            approve_step(model, step, now)
+            approve_step(model, step, None, now)
         }
         EditPurpose::ApproveNote { step } => {
             let mut effects = Vec::new();
             if !text.trim().is_empty() {
                 let kept = model.memory.append(&text).to_string();
                 effects.push(Effect::SaveMemory(kept.clone()));
-                effects.push(audit(model, AuditEvent::MemoryUpdated, kept));
+                effects.push(audit(model, AuditEvent::MemoryUpdated { text: kept }));
             }
             let gate = model
                 .plan
@@ -743,23 +798,27 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
                 ));
                 return effects;
             }
-            effects.extend(approve_step(model, step, now));
+            let note = Some(text.trim().to_string()).filter(|n| !n.is_empty());
+            effects.extend(approve_step(model, step, note, now));
             effects
         }
         EditPurpose::RejectNote { step } => {
-            let argv = model
+            let planned = model
                 .plan
                 .as_ref()
                 .and_then(|p| p.command(step))
-                .map(|c| display_argv(&c.planned))
+                .map(|c| c.planned.clone())
                 .unwrap_or_default();
+            let argv = display_argv(&planned);
             if let Some(plan) = &mut model.plan {
                 plan.reject_rest();
             }
             let mut effects = vec![audit(
                 model,
-                AuditEvent::Rejected,
-                format!("{argv}: {}", text.trim()),
+                AuditEvent::Rejected {
+                    argv: planned,
+                    note: Some(text.trim().to_string()),
+                },
             )];
             note(
                 model,
@@ -801,14 +860,15 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
             let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(step)) else {
                 return Vec::new();
             };
-            let before = display_argv(&command.planned);
-            command.planned = argv;
+            let before = std::mem::replace(&mut command.planned, argv);
             command.prepare(&target);
-            let after = display_argv(&command.planned);
+            let after = command.planned.clone();
             let mut effects = vec![audit(
                 model,
-                AuditEvent::Edited,
-                format!("{before} -> {after}"),
+                AuditEvent::Edited {
+                    from: before,
+                    to: after,
+                },
             )];
             // An edit can turn an approved plan step into one that runs by itself (or refused).
             if model.agent.running.is_none() && model.agent.waiting.is_none() {
@@ -820,7 +880,7 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
             let kept = model.memory.set(&text).to_string();
             vec![
                 Effect::SaveMemory(kept.clone()),
-                audit(model, AuditEvent::MemoryUpdated, kept),
+                audit(model, AuditEvent::MemoryUpdated { text: kept }),
             ]
         }
     }

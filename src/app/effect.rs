@@ -41,6 +41,8 @@ pub enum Effect {
     Copy(String),
     /// Replace the memory file of the current context with this text (empty clears it).
     SaveMemory(String),
+    /// Pause (true) or resume the model's memory updates for the context, across sessions.
+    PauseMemory(bool),
     /// Write a command's full kept output to a file in the data directory, named from `name`.
     SaveOutput {
         name: String,

@@ -77,6 +77,8 @@ pub struct ModelInit {
     /// The memory kept for this context, and its cap in characters.
     pub memory: String,
     pub memory_chars: usize,
+    /// Memory updates from the model were paused (in an earlier session).
+    pub memory_paused: bool,
     pub width: u16,
     pub height: u16,
 }
@@ -99,6 +101,7 @@ impl ModelInit {
             loop_settings: LoopSettings::default(),
             memory: String::new(),
             memory_chars: DEFAULT_MEMORY_CHARS,
+            memory_paused: false,
             width,
             height,
         }
@@ -155,6 +158,8 @@ impl Model {
         if let Some(prompt) = init.suggested_prompt {
             input.insert_text(&prompt);
         }
+        let mut memory = MemoryState::new(init.memory, init.memory_chars);
+        memory.paused = init.memory_paused;
         let target = Target {
             mode: init.mode,
             guard: init.guard,
@@ -174,7 +179,7 @@ impl Model {
             keymap: init.keymap,
             agent: AgentLoop::new(target, init.loop_settings, init.system_prompt.clone()),
             plan: None,
-            memory: MemoryState::new(init.memory, init.memory_chars),
+            memory,
             editor: None,
             prompt_view: None,
             system_prompt: init.system_prompt,

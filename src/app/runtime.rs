@@ -16,10 +16,11 @@ use tokio::task::AbortHandle;
 
 use crate::app::command::{ExecEvent, ExecReport, KUBECTL_INSTALL_HINT};
 use crate::app::effect::Effect;
-use crate::app::journal;
 use crate::app::msg::Msg;
 use crate::llm::Provider;
+use crate::store::audit::{AuditLog, AuditRecord};
 use crate::store::history::PromptHistory;
+use crate::store::memory::MemoryStore;
 
 /// Room for stream events between the tasks and the loop; a full channel slows the stream down.
 pub const CHANNEL_CAPACITY: usize = 1024;
@@ -31,34 +32,26 @@ pub struct Workspace {
     pub kubeconfig: Option<PathBuf>,
     /// Audit log, memory and saved outputs live here; `None` writes nothing.
     pub data_dir: Option<PathBuf>,
-    /// The context whose memory file is written.
+    /// The context whose memory is kept.
     pub context: Option<String>,
+    /// Most characters of memory kept (0: the store's default).
+    pub memory_chars: usize,
+    /// This cockpit session's id in the audit log.
+    pub session: String,
 }
 
 impl Workspace {
-    pub fn audit_file(&self) -> Option<PathBuf> {
-        Some(self.data_dir.as_ref()?.join("audit.jsonl"))
-    }
-
-    /// One memory file per context (the name made safe for a file name).
-    pub fn memory_file(&self) -> Option<PathBuf> {
-        let context = self.context.as_deref().unwrap_or("default");
-        let safe: String = context
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        Some(
-            self.data_dir
-                .as_ref()?
-                .join("memory")
-                .join(format!("{safe}.md")),
-        )
+    /// The memory store of the context (`None` without a data directory).
+    pub fn memory_store(&self) -> Option<MemoryStore> {
+        let store = MemoryStore::new(
+            self.data_dir.as_ref()?,
+            self.context.as_deref().unwrap_or("default"),
+        );
+        Some(if self.memory_chars > 0 {
+            store.with_max_chars(self.memory_chars)
+        } else {
+            store
+        })
     }
 }
 
@@ -156,24 +149,40 @@ impl EffectRunner {
             }
             Effect::Copy(text) => copy_osc52(&text),
             Effect::SaveMemory(text) => {
-                if let Some(path) = self.workspace.memory_file()
-                    && let Err(error) = crate::paths::replace_private_file(&path, text.as_bytes())
+                if let Some(store) = self.workspace.memory_store() {
+                    let saved = if text.is_empty() {
+                        store.clear()
+                    } else {
+                        store.save(&text).map(|_| ())
+                    };
+                    if let Err(error) = saved {
+                        self.notice(
+                            format!(
+                                "could not save the memory to {}: {error} (check the data directory's permissions)",
+                                store.path().display()
+                            ),
+                            true,
+                        );
+                    }
+                }
+            }
+            Effect::PauseMemory(paused) => {
+                if let Some(store) = self.workspace.memory_store()
+                    && let Err(error) = store.set_paused(paused)
                 {
-                    self.notice(
-                        format!(
-                            "could not save the memory to {}: {error} (check the data directory's permissions)",
-                            path.display()
-                        ),
-                        true,
-                    );
+                    self.notice(format!("could not record the memory pause: {error}"), true);
                 }
             }
             Effect::SaveOutput { name, text } => self.save_output(&name, &text),
             Effect::Audit(entry) => {
-                if let Some(path) = self.workspace.audit_file()
-                    && let Err(error) = journal::append(&path, &entry)
-                {
-                    tracing::warn!(%error, path = %path.display(), "could not write the audit log");
+                if let Some(dir) = &self.workspace.data_dir {
+                    let record = AuditRecord::new(self.workspace.session.clone(), entry.event)
+                        .context(entry.context)
+                        .namespace(entry.namespace)
+                        .mode(entry.mode);
+                    if let Err(error) = AuditLog::new(dir).append(&record) {
+                        tracing::warn!(%error, "could not write the audit log");
+                    }
                 }
             }
             Effect::Quit => self.shutdown(),

@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use crate::app::agent_loop;
 use crate::app::editor::{EditPurpose, Editor};
 use crate::app::effect::Effect;
-use crate::app::journal::{AuditEntry, AuditEvent};
+use crate::app::journal::AuditEvent;
 use crate::app::keymap::{Action, Scope};
 use crate::app::model::{Model, PLACEHOLDER, Pane};
 use crate::app::msg::Msg;
@@ -186,11 +186,12 @@ fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect
             model.flash = Some("memory cleared".into());
             vec![
                 Effect::SaveMemory(String::new()),
-                Effect::Audit(AuditEntry {
-                    event: AuditEvent::MemoryUpdated,
-                    context: model.agent.target.context.clone(),
-                    detail: "cleared by the operator".into(),
-                }),
+                agent_loop::audit(
+                    model,
+                    AuditEvent::MemoryUpdated {
+                        text: String::new(),
+                    },
+                ),
             ]
         }
         (Pane::Memory, Action::PauseMemory) => {
@@ -200,7 +201,7 @@ fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect
             } else {
                 "memory updates resumed".into()
             });
-            Vec::new()
+            vec![Effect::PauseMemory(model.memory.paused)]
         }
         _ => Vec::new(),
     }
