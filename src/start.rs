@@ -120,6 +120,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         kubeconfig,
         data_dir: Some(config.paths.data_dir.clone()),
         context: cluster.context.clone(),
+        namespace: Some(cluster.namespace.clone()),
         memory_chars: config.agent.memory_chars,
         session: uuid::Uuid::new_v4().to_string(),
     };

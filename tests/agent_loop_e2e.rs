@@ -43,6 +43,7 @@ impl Harness {
             kubeconfig: Some(sim.kubeconfig.clone()),
             data_dir: Some(data_dir.to_path_buf()),
             context: Some(sim::CONTEXT.into()),
+            namespace: Some("default".into()),
             memory_chars: 2000,
             session: "e2e".into(),
         });
@@ -133,15 +134,7 @@ async fn approve_runs_kubectl_against_the_simulator_and_the_loop_finishes() {
         .clone();
     assert_eq!(
         shown,
-        [
-            "kubectl",
-            "--context",
-            sim::CONTEXT,
-            "--namespace",
-            "default",
-            "get",
-            "namespaces"
-        ]
+        ["kubectl", "--context", sim::CONTEXT, "get", "namespaces"]
     );
     h.key(KeyCode::Char('y'));
     h.until("the loop to finish", |m| {

@@ -10,7 +10,7 @@ use cockpit::Cockpit;
 use crossterm::event::KeyCode;
 use kubevibe::agent::mode::{Gate, Guard, Mode};
 use kubevibe::app::agent_loop::{LoopSettings, Phase};
-use kubevibe::app::command::{ExecEvent, ExecReport};
+use kubevibe::app::command::{ExecEvent, ExecReport, OutputLine, OutputStream};
 use kubevibe::app::effect::Effect;
 use kubevibe::app::model::Pane;
 use kubevibe::app::msg::Msg;
@@ -71,11 +71,19 @@ fn audits(effects: &[Effect]) -> Vec<&'static str> {
 fn finish(c: &mut Cockpit, run: u64, lines: &[&str], code: i32) -> Vec<Effect> {
     c.send(Msg::Exec {
         run,
-        event: ExecEvent::Started { pid: Some(42) },
+        event: ExecEvent::Started { pid: 42 },
     });
     c.send(Msg::Exec {
         run,
-        event: ExecEvent::Output(lines.iter().map(|l| (*l).to_string()).collect()),
+        event: ExecEvent::Output(
+            lines
+                .iter()
+                .map(|l| OutputLine {
+                    stream: OutputStream::Stdout,
+                    text: (*l).to_string(),
+                })
+                .collect(),
+        ),
     });
     c.send(Msg::Exec {
         run,
@@ -104,7 +112,7 @@ fn a_plan_waits_for_y_then_runs_exactly_what_the_pane_shows_and_reports_back() {
     let shown = plan.command(0).unwrap().runs.clone();
     assert_eq!(
         shown,
-        words("kubectl --context kind-dev --namespace default get pods")
+        words("kubectl --context kind-dev -n default get pods")
     );
     let effects = c.key(KeyCode::Char('y'));
     assert_eq!(audits(&effects), vec!["approved"]);
@@ -187,7 +195,7 @@ fn an_edited_command_is_checked_classified_and_gated_again() {
     let effects = c.key(KeyCode::Char('y'));
     assert_eq!(
         runs(&effects)[0].1,
-        words("kubectl --context kind-dev --namespace default get pods -l app=web")
+        words("kubectl --context kind-dev -n default get pods -l app=web")
     );
 }
 
@@ -272,7 +280,7 @@ fn suggest_mode_runs_nothing() {
     assert_eq!(
         copied,
         vec![Effect::Copy(
-            "kubectl --context kind-dev --namespace default get pods".into()
+            "kubectl --context kind-dev -n default get pods".into()
         )]
     );
 }
@@ -350,7 +358,7 @@ fn a_destructive_step_needs_its_name_typed_before_it_runs() {
     let effects = c.key(KeyCode::Enter);
     assert_eq!(
         runs(&effects)[0].1,
-        words("kubectl --context kind-dev --namespace default delete pod web-1")
+        words("kubectl --context kind-dev -n default delete pod web-1")
     );
 }
 

@@ -84,6 +84,8 @@ pub struct AgentLoop {
     /// The wait in progress: timer id and step index.
     pub waiting: Option<(u64, usize)>,
     pub timer_id: u64,
+    /// Numbers the plans shown.
+    pub plan_seq: u64,
 }
 
 impl AgentLoop {
@@ -105,6 +107,7 @@ impl AgentLoop {
             run_id: 0,
             waiting: None,
             timer_id: 0,
+            plan_seq: 0,
         }
     }
 
@@ -309,8 +312,29 @@ fn show_plan(model: &mut Model, mut state: PlanState, shown: bool, now: Instant)
         note(model, EntryKind::Info, &text);
         return vec![audit(model, AuditEvent::Stopped { reason: text })];
     }
+    model.agent.plan_seq += 1;
+    state.id = model.agent.plan_seq;
+    let mut effects: Vec<Effect> = state
+        .previews_wanted()
+        .into_iter()
+        .map(|(step, argv)| Effect::Preview {
+            plan: state.id,
+            step,
+            argv,
+        })
+        .collect();
     model.plan = Some(state);
-    advance(model, now)
+    effects.extend(advance(model, now));
+    effects
+}
+
+/// A write's dry-run preview came back.
+pub fn on_preview(model: &mut Model, plan: u64, step: usize, preview: crate::exec::Preview) {
+    if let Some(state) = model.plan.as_mut().filter(|p| p.id == plan)
+        && let Some(command) = state.command_mut(step)
+    {
+        command.preview = Some(preview);
+    }
 }
 
 /// Move the plan forward: settle steps that need nobody, start what may run, stop at the
@@ -468,7 +492,9 @@ pub fn on_exec(model: &mut Model, run: u64, event: ExecEvent, now: Instant) -> V
         ExecEvent::Started { .. } => Vec::new(),
         ExecEvent::Output(lines) => {
             if let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) {
-                command.output.push(lines);
+                command
+                    .output
+                    .push(lines.into_iter().map(|line| line.text).collect());
             }
             Vec::new()
         }
@@ -863,6 +889,7 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
             let before = std::mem::replace(&mut command.planned, argv);
             command.prepare(&target);
             let after = command.planned.clone();
+            let wants_preview = command.wants_preview().then(|| command.planned.clone());
             let mut effects = vec![audit(
                 model,
                 AuditEvent::Edited {
@@ -870,6 +897,13 @@ pub fn submit_editor(model: &mut Model, now: Instant) -> Vec<Effect> {
                     to: after,
                 },
             )];
+            if let (Some(argv), Some(plan)) = (wants_preview, &model.plan) {
+                effects.push(Effect::Preview {
+                    plan: plan.id,
+                    step,
+                    argv,
+                });
+            }
             // An edit can turn an approved plan step into one that runs by itself (or refused).
             if model.agent.running.is_none() && model.agent.waiting.is_none() {
                 effects.extend(advance(model, now));

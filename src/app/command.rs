@@ -1,12 +1,7 @@
 //! Running a planned command: what the cockpit runs for a planned argv (context and namespace
 //! injected), the events of a run, and how its output is capped and redacted for the model.
 
-use std::time::Duration;
-
 use crate::agent::redact::redact_text;
-
-/// Where to find kubectl when it is missing.
-pub const KUBECTL_INSTALL_HINT: &str = "kubectl was not found on PATH: install it (https://kubernetes.io/docs/tasks/tools/) and restart";
 
 /// Most lines of one command's output the cockpit keeps (the rest is counted, not kept).
 pub const KEEP_LINES: usize = 20_000;
@@ -14,32 +9,17 @@ pub const KEEP_LINES: usize = 20_000;
 /// Most bytes of output that go back to the model for one command.
 pub const MODEL_MAX_BYTES: usize = 16 * 1024;
 
-/// The argv that runs for a planned argv: `--context` and `--namespace` added right after
-/// the program, unless the plan names a namespace or all namespaces itself.
+/// The argv that runs for a planned argv: [`crate::exec::cockpit_argv`] with the cockpit's
+/// context and namespace.
 pub fn cockpit_argv(plan_argv: &[String], context: Option<&str>, namespace: &str) -> Vec<String> {
-    let Some((program, rest)) = plan_argv.split_first() else {
+    if plan_argv.is_empty() {
         return Vec::new();
-    };
-    let mut argv = vec![program.clone()];
-    if let Some(context) = context {
-        argv.push("--context".into());
-        argv.push(context.into());
     }
-    let names_namespace = rest.iter().any(|word| {
-        matches!(
-            word.as_str(),
-            "-n" | "--namespace" | "-A" | "--all-namespaces"
-        ) || word.starts_with("--namespace=")
-            || word.starts_with("-n=")
-            || (word.starts_with("-n") && word.len() > 2 && !word.starts_with("--"))
-            || word.starts_with("--all-namespaces=")
-    });
-    if !names_namespace && !namespace.is_empty() {
-        argv.push("--namespace".into());
-        argv.push(namespace.into());
-    }
-    argv.extend(rest.iter().cloned());
-    argv
+    crate::exec::cockpit_argv(
+        plan_argv,
+        context,
+        (!namespace.is_empty()).then_some(namespace),
+    )
 }
 
 /// An argv as one line a shell would read back to the same words.
@@ -47,29 +27,7 @@ pub fn display_argv(argv: &[String]) -> String {
     shell_words::join(argv)
 }
 
-/// Something that happened to a running command.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExecEvent {
-    Started {
-        pid: Option<u32>,
-    },
-    /// Lines of stdout and stderr, in arrival order, batched.
-    Output(Vec<String>),
-    Finished(ExecReport),
-}
-
-/// How a command ended.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ExecReport {
-    /// `None` when killed by a signal, cancelled, timed out or never started.
-    pub exit_code: Option<i32>,
-    pub duration: Duration,
-    pub timed_out: bool,
-    pub cancelled: bool,
-    pub total_lines: usize,
-    /// Why the command could not run (e.g. kubectl missing, with the install hint).
-    pub error: Option<String>,
-}
+pub use crate::exec::{ExecEvent, ExecReport, OutputLine, OutputStream};
 
 /// A command's output as the cockpit keeps it: at most [`KEEP_LINES`] lines, plus a count.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,18 +100,14 @@ mod tests {
     }
 
     #[test]
-    fn context_and_namespace_are_injected_after_the_program() {
+    fn context_and_namespace_are_injected() {
         assert_eq!(
             cockpit_argv(&words("kubectl get pods"), Some("dev"), "shop"),
-            words("kubectl --context dev --namespace shop get pods")
+            words("kubectl --context dev -n shop get pods")
         );
         assert_eq!(
             cockpit_argv(&words("kubectl get pods -n kube-system"), None, "shop"),
             words("kubectl get pods -n kube-system")
-        );
-        assert_eq!(
-            cockpit_argv(&words("kubectl get pods -A"), Some("c"), "shop"),
-            words("kubectl --context c get pods -A")
         );
         assert!(cockpit_argv(&[], Some("c"), "shop").is_empty());
     }

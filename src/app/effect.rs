@@ -25,6 +25,13 @@ pub enum Effect {
         argv: Vec<String>,
         timeout: Duration,
     },
+    /// Preview a write (server-side dry run and diff) for step `step` of plan `plan`; the
+    /// result comes back as `Msg::Preview`.
+    Preview {
+        plan: u64,
+        step: usize,
+        argv: Vec<String>,
+    },
     /// Kill a running command.
     CancelCommand {
         id: u64,

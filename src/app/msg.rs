@@ -25,6 +25,12 @@ pub enum Msg {
         run: u64,
         event: ExecEvent,
     },
+    /// The preview of step `step` of plan `plan` (stale plans are ignored).
+    Preview {
+        plan: u64,
+        step: usize,
+        preview: crate::exec::Preview,
+    },
     /// The timer started as `id` went off.
     Timer {
         id: u64,

@@ -7,6 +7,7 @@ use crate::agent::mode::{Gate, Guard, Mode, gate};
 use crate::agent::policy::{Classification, Risk, check_argv, classify};
 use crate::agent::schema::{Action, Plan};
 use crate::app::command::{CapturedOutput, cockpit_argv};
+use crate::exec::Preview;
 
 /// Where commands run and how much runs unattended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub struct CommandStep {
     /// The operator approved it (or approved every read of the plan).
     pub approved: bool,
     pub output: CapturedOutput,
+    /// The server-side dry run of a write, once it came back.
+    pub preview: Option<Preview>,
 }
 
 impl CommandStep {
@@ -50,6 +53,7 @@ impl CommandStep {
             gate: Gate::Refuse(String::new()),
             approved: false,
             output: CapturedOutput::default(),
+            preview: None,
         };
         step.prepare(target);
         step
@@ -58,6 +62,7 @@ impl CommandStep {
     /// Check, classify, rewrite and gate the planned argv (again after an edit or mode change).
     pub fn prepare(&mut self, target: &Target) {
         self.approved = false;
+        self.preview = None;
         if let Err(refusal) = check_argv(&self.planned) {
             self.runs = Vec::new();
             self.classification = None;
@@ -73,6 +78,11 @@ impl CommandStep {
             classification.needs_typed_confirmation(),
         );
         self.classification = Some(classification);
+    }
+
+    /// Whether the pane shows a dry-run preview before the key press (writes that may run).
+    pub fn wants_preview(&self) -> bool {
+        self.risk().is_some_and(|risk| risk >= Risk::Write) && !matches!(self.gate, Gate::Refuse(_))
     }
 
     pub fn risk(&self) -> Option<Risk> {
@@ -150,6 +160,8 @@ pub struct PlanState {
     pub selected: usize,
     /// The planning turn it came from (1-based).
     pub turn: u32,
+    /// Tells this plan's previews from a later plan's.
+    pub id: u64,
 }
 
 impl PlanState {
@@ -167,6 +179,7 @@ impl PlanState {
             steps,
             selected: 0,
             turn,
+            id: 0,
         }
     }
 
@@ -229,6 +242,21 @@ impl PlanState {
                 step.status = StepStatus::Rejected;
             }
         }
+    }
+
+    /// Steps whose write should be previewed: (index, planned argv).
+    pub fn previews_wanted(&self) -> Vec<(usize, Vec<String>)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| step.status == StepStatus::Queued)
+            .filter_map(|(index, step)| match &step.body {
+                StepBody::Command(command) if command.wants_preview() => {
+                    Some((index, command.planned.clone()))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Re-gate queued commands after the mode changed.

@@ -4,19 +4,18 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use futures::StreamExt;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use crate::app::command::{ExecEvent, ExecReport, KUBECTL_INSTALL_HINT};
+use crate::app::command::{ExecEvent, ExecReport};
 use crate::app::effect::Effect;
 use crate::app::msg::Msg;
+use crate::exec::{ExecRequest, RunningCommand};
 use crate::llm::Provider;
 use crate::store::audit::{AuditLog, AuditRecord};
 use crate::store::history::PromptHistory;
@@ -32,8 +31,10 @@ pub struct Workspace {
     pub kubeconfig: Option<PathBuf>,
     /// Audit log, memory and saved outputs live here; `None` writes nothing.
     pub data_dir: Option<PathBuf>,
-    /// The context whose memory is kept.
+    /// The context commands and previews run against, whose memory is kept.
     pub context: Option<String>,
+    /// The namespace previews use.
+    pub namespace: Option<String>,
     /// Most characters of memory kept (0: the store's default).
     pub memory_chars: usize,
     /// This cockpit session's id in the audit log.
@@ -59,7 +60,8 @@ pub struct EffectRunner {
     provider: Arc<dyn Provider>,
     tx: mpsc::Sender<Msg>,
     streams: HashMap<u64, AbortHandle>,
-    commands: HashMap<u64, AbortHandle>,
+    commands: HashMap<u64, (RunningCommand, AbortHandle)>,
+    previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
@@ -76,6 +78,7 @@ impl EffectRunner {
             tx,
             streams: HashMap::new(),
             commands: HashMap::new(),
+            previews: Vec::new(),
             timers: HashMap::new(),
             history,
             workspace: Workspace::default(),
@@ -117,21 +120,43 @@ impl EffectRunner {
                 }
             }
             Effect::RunCommand { id, argv, timeout } => {
-                let task = tokio::spawn(run_command(
-                    id,
-                    argv,
-                    timeout,
-                    self.workspace.kubeconfig.clone(),
-                    self.tx.clone(),
-                ));
-                self.commands.retain(|_, handle| !handle.is_finished());
-                self.commands.insert(id, task.abort_handle());
+                let kubeconfig = self.workspace.kubeconfig.clone();
+                if let Some(started) = start_command(id, argv, timeout, kubeconfig, self.tx.clone())
+                {
+                    self.commands
+                        .retain(|_, (_, forward)| !forward.is_finished());
+                    self.commands.insert(id, started);
+                }
             }
             Effect::CancelCommand { id } => {
-                // Dropping the task drops the child, which is killed (`kill_on_drop`).
-                if let Some(handle) = self.commands.remove(&id) {
-                    handle.abort();
+                // Cancelling kills the command's process group; its late events are dropped.
+                if let Some((running, forward)) = self.commands.remove(&id) {
+                    running.cancel();
+                    forward.abort();
                 }
+            }
+            Effect::Preview { plan, step, argv } => {
+                let tx = self.tx.clone();
+                let workspace = self.workspace.clone();
+                let task = tokio::spawn(async move {
+                    let preview = crate::exec::preview(
+                        &argv,
+                        workspace.context.as_deref(),
+                        workspace.namespace.as_deref(),
+                        workspace.kubeconfig.as_deref(),
+                        std::path::Path::new("kubectl"),
+                    )
+                    .await;
+                    let _ = tx
+                        .send(Msg::Preview {
+                            plan,
+                            step,
+                            preview,
+                        })
+                        .await;
+                });
+                self.previews.retain(|handle| !handle.is_finished());
+                self.previews.push(task.abort_handle());
             }
             Effect::StartTimer { id, after } => {
                 let tx = self.tx.clone();
@@ -213,12 +238,14 @@ impl EffectRunner {
 
     /// Stop every task (quitting cancels them all before the terminal is restored).
     pub fn shutdown(&mut self) {
-        for (_, handle) in self
-            .streams
-            .drain()
-            .chain(self.commands.drain())
-            .chain(self.timers.drain())
-        {
+        for (_, (running, forward)) in self.commands.drain() {
+            running.cancel();
+            forward.abort();
+        }
+        for (_, handle) in self.streams.drain().chain(self.timers.drain()) {
+            handle.abort();
+        }
+        for handle in self.previews.drain(..) {
             handle.abort();
         }
     }
@@ -238,116 +265,41 @@ fn copy_osc52(text: &str) {
     let _ = out.flush();
 }
 
-async fn send(tx: &mpsc::Sender<Msg>, run: u64, event: ExecEvent) -> bool {
-    tx.send(Msg::Exec { run, event }).await.is_ok()
-}
-
-/// Run one argv without a shell, streaming its output lines; killed at `timeout`.
-async fn run_command(
+/// Start `argv` with [`crate::exec::spawn`] and forward its events as `Msg::Exec { run, .. }`;
+/// a command that cannot start finishes at once with the reason (kubectl missing: the install
+/// hint). The returned handle kills the command when cancelled or dropped.
+fn start_command(
     run: u64,
     argv: Vec<String>,
     timeout: Duration,
     kubeconfig: Option<PathBuf>,
     tx: mpsc::Sender<Msg>,
-) {
-    let started = Instant::now();
-    let finish = |report: ExecReport| {
-        let tx = tx.clone();
-        async move { send(&tx, run, ExecEvent::Finished(report)).await }
-    };
-    let Some((program, args)) = argv.split_first() else {
-        finish(ExecReport {
-            error: Some("the command is empty".into()),
-            ..ExecReport::default()
-        })
-        .await;
-        return;
-    };
-    let mut command = tokio::process::Command::new(program);
-    command
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    if let Some(kubeconfig) = kubeconfig {
-        command.env("KUBECONFIG", kubeconfig);
-    }
-    let mut child = match command.spawn() {
-        Ok(child) => child,
+) -> Option<(RunningCommand, AbortHandle)> {
+    let (etx, mut erx) = mpsc::channel(CHANNEL_CAPACITY);
+    let request = ExecRequest::new(argv)
+        .kubeconfig(kubeconfig)
+        .timeout(timeout);
+    match crate::exec::spawn(request, etx) {
+        Ok(running) => {
+            let task = tokio::spawn(async move {
+                while let Some(event) = erx.recv().await {
+                    if tx.send(Msg::Exec { run, event }).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            Some((running, task.abort_handle()))
+        }
         Err(error) => {
-            let error = if error.kind() == std::io::ErrorKind::NotFound {
-                if program == "kubectl" {
-                    KUBECTL_INSTALL_HINT.to_string()
-                } else {
-                    format!("`{program}` was not found on PATH")
-                }
-            } else {
-                format!("cannot start `{program}`: {error}")
-            };
-            finish(ExecReport {
-                error: Some(error),
-                duration: started.elapsed(),
+            let report = ExecReport {
+                error: Some(error.to_string()),
                 ..ExecReport::default()
-            })
-            .await;
-            return;
-        }
-    };
-    if !send(&tx, run, ExecEvent::Started { pid: child.id() }).await {
-        return;
-    }
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        return;
-    };
-    let mut out = BufReader::new(stdout).split(b'\n');
-    let mut err = BufReader::new(stderr).split(b'\n');
-    let (mut out_open, mut err_open) = (true, true);
-    let deadline = tokio::time::sleep(timeout);
-    tokio::pin!(deadline);
-    let mut total = 0;
-    let mut timed_out = false;
-    while out_open || err_open {
-        let (from_out, line) = tokio::select! {
-            line = out.next_segment(), if out_open => (true, line),
-            line = err.next_segment(), if err_open => (false, line),
-            () = &mut deadline => {
-                timed_out = true;
-                break;
+            };
+            let event = ExecEvent::Finished(report);
+            if tx.try_send(Msg::Exec { run, event }).is_err() {
+                tracing::warn!("the cockpit's channel is full: a command's failure was dropped");
             }
-        };
-        match line {
-            Ok(Some(bytes)) => {
-                total += 1;
-                let line = String::from_utf8_lossy(&bytes).trim_end().to_string();
-                if !send(&tx, run, ExecEvent::Output(vec![line])).await {
-                    return;
-                }
-            }
-            Ok(None) | Err(_) if from_out => out_open = false,
-            Ok(None) | Err(_) => err_open = false,
+            None
         }
     }
-    let status = if timed_out {
-        let _ = child.kill().await;
-        None
-    } else {
-        tokio::select! {
-            status = child.wait() => status.ok(),
-            () = &mut deadline => {
-                timed_out = true;
-                let _ = child.kill().await;
-                None
-            }
-        }
-    };
-    finish(ExecReport {
-        exit_code: status.and_then(|s| s.code()),
-        duration: started.elapsed(),
-        timed_out,
-        cancelled: false,
-        total_lines: total,
-        error: None,
-    })
-    .await;
 }

@@ -53,6 +53,15 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.dirty = true;
             agent_loop::on_exec(model, run, event, now)
         }
+        Msg::Preview {
+            plan,
+            step,
+            preview,
+        } => {
+            model.dirty = true;
+            agent_loop::on_preview(model, plan, step, preview);
+            Vec::new()
+        }
         Msg::Timer { id } => {
             model.dirty = true;
             agent_loop::on_timer(model, id, now)

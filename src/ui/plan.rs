@@ -184,6 +184,9 @@ fn command_details(
         }
         lines.push(Line::from(spans));
     }
+    if status == &StepStatus::Queued && command.wants_preview() {
+        lines.extend(preview_lines(command));
+    }
     match (&command.gate, status) {
         (Gate::Refuse(reason), _) => lines.push(Line::styled(
             format!("    refused: {reason}"),
@@ -209,6 +212,39 @@ fn command_details(
             theme::dim(),
         )),
         _ => {}
+    }
+    lines
+}
+
+/// Most diff lines the pane shows of a preview.
+const PREVIEW_LINES: usize = 12;
+
+fn preview_lines(command: &CommandStep) -> Vec<Line<'static>> {
+    let Some(preview) = &command.preview else {
+        return vec![Line::styled("    dry run: checking…", theme::dim())];
+    };
+    let mut lines = Vec::new();
+    if let Some(objects) = preview.objects {
+        lines.push(Line::styled(
+            format!("    objects touched: {objects}"),
+            Style::default().fg(theme::WARN),
+        ));
+    }
+    if let Some(note) = &preview.note {
+        lines.push(Line::styled(format!("    dry run: {note}"), theme::dim()));
+    }
+    if let Some(diff) = &preview.diff {
+        for line in diff.lines().take(PREVIEW_LINES) {
+            let color = match line.chars().next() {
+                Some('+') => theme::OK,
+                Some('-') => theme::ERROR,
+                _ => theme::DIM,
+            };
+            lines.push(Line::styled(
+                format!("    {line}"),
+                Style::default().fg(color),
+            ));
+        }
     }
     lines
 }
