@@ -121,8 +121,14 @@ fn cluster_spans(model: &Model, base: Style) -> Vec<Span<'static>> {
     let Some(context) = &cluster.context else {
         return vec![Span::styled("no cluster", base.fg(theme::DIM))];
     };
+    // A production context is red, so a write's target is never a surprise.
+    let context_style = if model.agent.target.guard.production {
+        base.fg(theme::ERROR).add_modifier(Modifier::BOLD)
+    } else {
+        base
+    };
     let mut spans = vec![
-        Span::styled(format!("⎈ {context}"), base),
+        Span::styled(format!("⎈ {context}"), context_style),
         Span::styled(format!("/{}", cluster.namespace), base.fg(theme::DIM)),
     ];
     if cluster.demo {
