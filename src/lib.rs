@@ -8,6 +8,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod exec;
+pub mod journal_cli;
 pub mod live;
 pub mod llm;
 pub mod logging;

@@ -1,13 +1,19 @@
 //! Binary entry point: parse the command line and hand over to the library.
 
 use clap::Parser;
+use kubevibe::cli::{Dispatch, Invocation};
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
     if let Err(error) = color_eyre::install() {
         eprintln!("kubevibe: {error}");
     }
-    let cli = kubevibe::cli::Cli::parse();
+    let cli = match Invocation::parse().dispatch() {
+        Dispatch::Cockpit(cli) => cli,
+        Dispatch::Journal { llm, command } => {
+            return exit_code(kubevibe::journal_cli::run(&llm, command));
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -18,7 +24,11 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(kubevibe::start::main(cli, started)) {
+    exit_code(runtime.block_on(kubevibe::start::main(cli, started)))
+}
+
+fn exit_code(result: color_eyre::Result<()>) -> std::process::ExitCode {
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("kubevibe: {error:#}");

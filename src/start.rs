@@ -10,14 +10,14 @@ use tokio::sync::mpsc;
 
 use crate::app::keymap::Keymap;
 use crate::app::model::{ClusterInfo, Model, ModelInit};
-use crate::app::runtime::{CHANNEL_CAPACITY, EffectRunner};
+use crate::app::runtime::{CHANNEL_CAPACITY, EffectRunner, Workspace};
 use crate::cli::{Cli, Command, ConfigAction};
 use crate::config::{CliOverrides, Config, ProcessEnv};
 use crate::llm::{ChatRequest, LlmError, LlmEvent, Provider};
 use crate::store::history::PromptHistory;
+use crate::store::memory::MemoryStore;
 use crate::terminal::TerminalGuard;
 
-const CHAT_SYSTEM_PROMPT: &str = include_str!("../assets/prompts/chat_system.md");
 const DEMO_CONTEXT: &str = "kubevibe-demo";
 const DEMO_FIRST_QUESTION: &str = "why is checkout crashlooping?";
 const HISTORY_CAPACITY: usize = 1000;
@@ -92,7 +92,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
             None
         }
     };
-    let (cluster, demo_cluster) = match kind {
+    let (cluster, demo_cluster, kubeconfig) = match kind {
         CockpitKind::Demo => {
             let kubeconfig = config.paths.data_dir.join("demo").join("kubeconfig");
             notes.push(format!(
@@ -107,10 +107,43 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
                 namespace: "shop".into(),
                 demo: true,
             };
-            (cluster, Some(DemoCluster::spawn(kubeconfig)))
+            (
+                cluster,
+                Some(DemoCluster::spawn(kubeconfig.clone())),
+                Some(kubeconfig),
+            )
         }
-        CockpitKind::Cluster => (current_cluster(), None),
+        // A real cluster: kubectl's own default (KUBECONFIG or ~/.kube/config).
+        CockpitKind::Cluster => (current_cluster(), None, None),
     };
+    let workspace = Workspace {
+        kubeconfig,
+        data_dir: Some(config.paths.data_dir.clone()),
+        context: cluster.context.clone(),
+        namespace: Some(cluster.namespace.clone()),
+        memory_chars: config.agent.memory_chars,
+        session: uuid::Uuid::new_v4().to_string(),
+    };
+    // Mode and guard rails for this context: `[agent]`, its per-context overrides, the flags.
+    let context_settings = config.context_settings(cluster.context.as_deref());
+    let agent = &config.agent;
+    let loop_settings = crate::app::agent_loop::LoopSettings {
+        step_budget: agent.step_budget,
+        output_lines: agent.output_lines,
+        command_timeout: std::time::Duration::from_secs(agent.command_timeout_secs),
+    };
+    let memory_store = workspace.memory_store();
+    let memory = match memory_store.as_ref().map(MemoryStore::load) {
+        Some(Ok(text)) => text,
+        Some(Err(error)) => {
+            problems.push(format!(
+                "cannot read the memory notes: {error} (check the data directory's permissions)"
+            ));
+            String::new()
+        }
+        None => String::new(),
+    };
+    let memory_paused = memory_store.as_ref().is_some_and(MemoryStore::is_paused);
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     spawn_signal_watch(tx.clone());
     let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
@@ -126,12 +159,17 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
             .as_ref()
             .map(|h| h.entries().to_vec())
             .unwrap_or_default(),
-        system_prompt: CHAT_SYSTEM_PROMPT.to_string(),
+        system_prompt: crate::agent::prompt::PLANNER_SYSTEM_PROMPT.to_string(),
         startup_notes: notes,
         startup_problems: problems,
         suggested_prompt: (kind == CockpitKind::Demo).then(|| DEMO_FIRST_QUESTION.to_string()),
-        width: size.width,
-        height: size.height,
+        memory,
+        memory_chars: agent.memory_chars,
+        memory_paused,
+        mode: context_settings.mode,
+        guard: context_settings.guard,
+        loop_settings,
+        ..ModelInit::new("", ClusterInfo::default(), size.width, size.height)
     };
     let mut model = Model::new(init, Instant::now());
     if launch.first_frame_only {
@@ -144,7 +182,8 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         );
         return Ok(());
     }
-    let mut runner = EffectRunner::new(Arc::clone(&provider), tx, history);
+    let mut runner =
+        EffectRunner::new(Arc::clone(&provider), tx, history).with_workspace(workspace);
     let input = crossterm::event::EventStream::new();
     let result =
         crate::app::run::run(&mut guard.terminal, &mut model, &mut runner, input, &mut rx).await;

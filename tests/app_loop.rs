@@ -74,9 +74,12 @@ async fn an_idle_cockpit_draws_nothing() {
 
 #[tokio::test]
 async fn a_burst_of_tokens_costs_paced_frames_not_one_per_token() {
-    let mut events: Vec<LlmEvent> = (0..20_000)
-        .map(|i| LlmEvent::Token(format!("t{i} ")))
-        .collect();
+    // A plan whose thought streams in 20 000 chunks.
+    let mut events = vec![LlmEvent::Token("{\"thought\":\"".into())];
+    events.extend((0..19_998).map(|i| LlmEvent::Token(format!("t{i} "))));
+    events.push(LlmEvent::Token(
+        "\",\"actions\":[{\"action_type\":\"done\",\"summary\":\"ok\"}]}".into(),
+    ));
     events.push(LlmEvent::Done);
     let (mut model, mut runner, _tx, mut rx) = setup(events);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();

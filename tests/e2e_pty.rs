@@ -73,3 +73,30 @@ fn a_tiny_terminal_shows_one_pane_and_a_hint() {
     assert!(app.wait_exit(WAIT));
     app.assert_terminal_restored();
 }
+
+#[path = "support/sim.rs"]
+mod sim;
+
+#[test]
+fn demo_plan_is_approved_and_kubectl_runs_against_the_demo_cluster() {
+    if !sim::kubectl_available() {
+        return;
+    }
+    let mut app = PtyApp::spawn(&["demo", "--replay-speed", "20"], 160, 48);
+    app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
+    app.send(b"\r");
+    // The plan waits in the plan pane; nothing runs before the key.
+    app.wait_for("[read] $ kubectl --context kubevibe-demo", WAIT);
+    app.wait_for("y approves", WAIT);
+    assert!(!app.contents().contains("exit 0 in"));
+    app.send(b"y");
+    app.wait_for("exit 0 in", WAIT);
+    // The plan's second step reads logs (data egress): it waits for its own key.
+    app.wait_for("[data-egress] $ kubectl", WAIT);
+    app.send(b"y");
+    // Both outputs went back; the next plan (a write) waits for approval.
+    app.wait_for("[write]", WAIT);
+    app.send(b"\x03");
+    assert!(app.wait_exit(WAIT), "kubevibe exited with a failure");
+    app.assert_terminal_restored();
+}

@@ -115,3 +115,64 @@ fn too_small_terminal_shows_one_pane() {
         frame(&mut tiny);
     }
 }
+
+/// A cockpit whose plan (one command of `argv`) waits for approval.
+fn planned(width: u16, height: u16, argv: &str) -> Cockpit {
+    let mut c = Cockpit::new(width, height);
+    let id = c.ask("what is wrong with web?");
+    let words: Vec<String> = argv
+        .split_whitespace()
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    let plan = format!(
+        r#"{{"thought":"check what web is doing","actions":[{{"action_type":"command","argv":[{}],"explanation":"see for ourselves"}}]}}"#,
+        words.join(",")
+    );
+    c.tokens(id, &[plan.as_str()]);
+    c.stream(id, LlmEvent::Done);
+    c
+}
+
+#[test]
+fn plan_pane_for_each_risk_class() {
+    for (risk, argv) in [
+        ("read", "kubectl get pods"),
+        ("egress", "kubectl logs web-1"),
+        ("write", "kubectl scale deployment/web --replicas=3"),
+        ("destructive", "kubectl delete pod web-1"),
+        ("refused", "kubectl get pods --context=prod"),
+    ] {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let mut c = planned(w, h, argv);
+            insta::assert_snapshot!(format!("plan_{risk}_{w}x{h}"), frame(&mut c).backend());
+        }
+    }
+}
+
+#[test]
+fn typed_confirmation_prompt() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut c = planned(w, h, "kubectl delete pod web-1");
+        c.key(KeyCode::Char('y'));
+        c.type_text("web-");
+        insta::assert_snapshot!(format!("typed_confirm_{w}x{h}"), frame(&mut c).backend());
+    }
+}
+
+#[test]
+fn memory_pane_with_notes() {
+    let mut c = Cockpit::new(160, 48);
+    c.model
+        .memory
+        .set("checkout needs DATABASE_URL from secret checkout-db\nprod context: eu-1");
+    c.model.memory.paused = true;
+    insta::assert_snapshot!("memory_160x48", frame(&mut c).backend());
+}
+
+#[test]
+fn prompt_viewer() {
+    let mut c = Cockpit::new(80, 24);
+    c.ask("why is checkout crashlooping?");
+    c.key(KeyCode::F(2));
+    insta::assert_snapshot!("prompt_viewer_80x24", frame(&mut c).backend());
+}

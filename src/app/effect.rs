@@ -1,15 +1,62 @@
 //! `Effect`: every piece of I/O `update` asks for; the effect runner carries them out.
 
+use std::time::Duration;
+
+use crate::app::journal::AuditEntry;
 use crate::llm::ChatRequest;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Start a streamed completion; its events come back as `Msg::Llm { stream: id, .. }`.
-    StartStream { id: u64, request: ChatRequest },
+    StartStream {
+        id: u64,
+        request: ChatRequest,
+    },
     /// Stop a stream in flight (drops the HTTP request).
-    CancelStream { id: u64 },
+    CancelStream {
+        id: u64,
+    },
     /// Remember a sent prompt in the history file.
     SaveHistory(String),
+    /// Run an approved command (never through a shell); its events come back as
+    /// `Msg::Exec { run: id, .. }`. It is killed after `timeout`.
+    RunCommand {
+        id: u64,
+        argv: Vec<String>,
+        timeout: Duration,
+    },
+    /// Preview a write (server-side dry run and diff) for step `step` of plan `plan`; the
+    /// result comes back as `Msg::Preview`.
+    Preview {
+        plan: u64,
+        step: usize,
+        argv: Vec<String>,
+    },
+    /// Kill a running command.
+    CancelCommand {
+        id: u64,
+    },
+    /// Send `Msg::Timer { id }` after `after` (a planned wait).
+    StartTimer {
+        id: u64,
+        after: Duration,
+    },
+    CancelTimer {
+        id: u64,
+    },
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
+    /// Replace the memory file of the current context with this text (empty clears it).
+    SaveMemory(String),
+    /// Pause (true) or resume the model's memory updates for the context, across sessions.
+    PauseMemory(bool),
+    /// Write a command's full kept output to a file in the data directory, named from `name`.
+    SaveOutput {
+        name: String,
+        text: String,
+    },
+    /// Append one record to the audit log.
+    Audit(AuditEntry),
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
 }

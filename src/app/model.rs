@@ -2,8 +2,13 @@
 
 use std::time::Instant;
 
+use crate::agent::mode::{Guard, Mode};
+use crate::app::agent_loop::{AgentLoop, LoopSettings};
+use crate::app::editor::Editor;
 use crate::app::input::PromptInput;
 use crate::app::keymap::Keymap;
+use crate::app::memory::{DEFAULT_MEMORY_CHARS, MemoryState};
+use crate::app::plan::{PlanState, Target};
 use crate::app::stream::{StreamState, UsageTotals};
 use crate::app::transcript::{EntryKind, Transcript};
 use crate::pricing::Price;
@@ -65,6 +70,15 @@ pub struct ModelInit {
     pub startup_problems: Vec<String>,
     /// Pre-filled prompt (the demo's suggested first question).
     pub suggested_prompt: Option<String>,
+    /// Approval mode and guard rails for the context.
+    pub mode: Mode,
+    pub guard: Guard,
+    pub loop_settings: LoopSettings,
+    /// The memory kept for this context, and its cap in characters.
+    pub memory: String,
+    pub memory_chars: usize,
+    /// Memory updates from the model were paused (in an earlier session).
+    pub memory_paused: bool,
     pub width: u16,
     pub height: u16,
 }
@@ -82,6 +96,12 @@ impl ModelInit {
             startup_notes: Vec::new(),
             startup_problems: Vec::new(),
             suggested_prompt: None,
+            mode: Mode::default(),
+            guard: Guard::default(),
+            loop_settings: LoopSettings::default(),
+            memory: String::new(),
+            memory_chars: DEFAULT_MEMORY_CHARS,
+            memory_paused: false,
             width,
             height,
         }
@@ -103,6 +123,15 @@ pub struct Model {
     pub cluster: ClusterInfo,
     pub keymap: Keymap,
     pub system_prompt: String,
+    /// The plan → approve → run loop.
+    pub agent: AgentLoop,
+    /// The plan on screen.
+    pub plan: Option<PlanState>,
+    pub memory: MemoryState,
+    /// The small input a pane opened (typed confirmation, note, edit).
+    pub editor: Option<Editor>,
+    /// The prompt viewer is open, scrolled this many rows down.
+    pub prompt_view: Option<usize>,
     pub help_open: bool,
     pub width: u16,
     pub height: u16,
@@ -129,6 +158,14 @@ impl Model {
         if let Some(prompt) = init.suggested_prompt {
             input.insert_text(&prompt);
         }
+        let mut memory = MemoryState::new(init.memory, init.memory_chars);
+        memory.paused = init.memory_paused;
+        let target = Target {
+            mode: init.mode,
+            guard: init.guard,
+            context: init.cluster.context.clone(),
+            namespace: init.cluster.namespace.clone(),
+        };
         Self {
             focus: Pane::Chat,
             transcript,
@@ -140,6 +177,11 @@ impl Model {
             model_label: init.model_label,
             cluster: init.cluster,
             keymap: init.keymap,
+            agent: AgentLoop::new(target, init.loop_settings, init.system_prompt.clone()),
+            plan: None,
+            memory,
+            editor: None,
+            prompt_view: None,
             system_prompt: init.system_prompt,
             help_open: false,
             width: init.width,

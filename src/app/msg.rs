@@ -2,6 +2,7 @@
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::app::command::ExecEvent;
 use crate::llm::LlmEvent;
 
 /// One thing that happened; `update` turns it into model changes and effects.
@@ -18,6 +19,26 @@ pub enum Msg {
     Llm {
         stream: u64,
         event: LlmEvent,
+    },
+    /// An event of the command started as `run` (stale runs are ignored).
+    Exec {
+        run: u64,
+        event: ExecEvent,
+    },
+    /// The preview of step `step` of plan `plan` (stale plans are ignored).
+    Preview {
+        plan: u64,
+        step: usize,
+        preview: crate::exec::Preview,
+    },
+    /// The timer started as `id` went off.
+    Timer {
+        id: u64,
+    },
+    /// A result of background I/O to show in chat (a file saved, a write that failed).
+    Notice {
+        text: String,
+        error: bool,
     },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,

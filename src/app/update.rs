@@ -2,21 +2,22 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 
+use crate::app::agent_loop;
+use crate::app::editor::{EditPurpose, Editor};
 use crate::app::effect::Effect;
+use crate::app::journal::AuditEvent;
 use crate::app::keymap::{Action, Scope};
 use crate::app::model::{Model, PLACEHOLDER, Pane};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
 use crate::app::transcript::EntryKind;
-use crate::llm::{ChatMessage, ChatRequest, LlmEvent, Role};
+use crate::llm::LlmEvent;
 use crate::ui::markdown::MarkdownDoc;
 
 /// Rows the mouse wheel scrolls.
 const WHEEL_ROWS: isize = 3;
-/// Conversation turns sent with each request (older ones stay on screen only).
-const CONTEXT_TURNS: usize = 40;
 
 pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
     match msg {
@@ -28,6 +29,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::Paste(text) => {
             model.dirty = true;
+            if let Some(editor) = &mut model.editor {
+                editor.insert_text(&text);
+                return Vec::new();
+            }
             model.focus = Pane::Chat;
             model.input.insert_text(&text);
             Vec::new()
@@ -41,15 +46,48 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::Llm { stream, event } if stream == model.stream_id && model.stream.is_active() => {
             model.dirty = true;
-            on_stream_event(model, event, now);
-            Vec::new()
+            on_stream_event(model, event, now)
         }
         Msg::Llm { .. } => Vec::new(),
+        Msg::Exec { run, event } => {
+            model.dirty = true;
+            agent_loop::on_exec(model, run, event, now)
+        }
+        Msg::Preview {
+            plan,
+            step,
+            preview,
+        } => {
+            model.dirty = true;
+            agent_loop::on_preview(model, plan, step, preview);
+            Vec::new()
+        }
+        Msg::Timer { id } => {
+            model.dirty = true;
+            agent_loop::on_timer(model, id, now)
+        }
+        Msg::Notice { text, error } => {
+            model.dirty = true;
+            let kind = if error {
+                EntryKind::Error
+            } else {
+                EntryKind::Info
+            };
+            model.transcript.push(kind, MarkdownDoc::from_text(&text));
+            model.transcript.follow_bottom();
+            Vec::new()
+        }
         Msg::Shutdown => quit(model),
     }
 }
 
 fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
+    if model.editor.is_some() {
+        return on_editor_key(model, key, now);
+    }
+    if model.prompt_view.is_some() {
+        return on_viewer_key(model, key);
+    }
     if model.help_open {
         return on_help_key(model, key);
     }
@@ -63,17 +101,22 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         Some(Action::HistoryNext) if !model.input.on_last_line() => None,
         other => other,
     };
+    if model.memory.confirm_clear && action != Some(Action::Approve) {
+        model.memory.confirm_clear = false;
+        model.flash = Some("memory kept".into());
+    }
     let Some(action) = action else {
         if model.focus == Pane::Chat {
             model.input.edit(key);
         }
         return Vec::new();
     };
+    let busy = model.stream.is_active() || model.agent.is_busy();
     match action {
         Action::Quit => quit(model),
-        Action::Interrupt if model.stream.is_active() => cancel_stream(model),
+        Action::Interrupt if busy => agent_loop::stop_all(model),
         Action::Interrupt => quit(model),
-        Action::Cancel if model.stream.is_active() => cancel_stream(model),
+        Action::Cancel if busy => agent_loop::on_escape(model, now),
         Action::Cancel => Vec::new(),
         Action::Help => {
             model.help_open = true;
@@ -106,13 +149,120 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
             model.input.recall_next();
             Vec::new()
         }
+        Action::CycleMode => agent_loop::cycle_mode(model, now),
+        Action::PromptViewer => {
+            if model.agent.last_prompt.is_some() {
+                model.prompt_view = Some(0);
+            } else {
+                model.flash = Some("no prompt was sent yet".into());
+            }
+            Vec::new()
+        }
+        pane_action => on_pane_action(model, pane_action, now),
     }
+}
+
+/// Keys of the plan and memory panes.
+fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect> {
+    match (model.focus, action) {
+        (Pane::Plan, Action::Approve) => agent_loop::approve(model, now),
+        (Pane::Plan, Action::Reject) => agent_loop::reject(model),
+        (Pane::Plan, Action::RejectWithNote) => {
+            agent_loop::open_editor(model, |step| EditPurpose::RejectNote { step })
+        }
+        (Pane::Plan, Action::ApproveRemember) => {
+            agent_loop::open_editor(model, |step| EditPurpose::ApproveNote { step })
+        }
+        (Pane::Plan, Action::Edit) => {
+            agent_loop::open_editor(model, |step| EditPurpose::EditArgv { step })
+        }
+        (Pane::Plan, Action::ApproveReads) => agent_loop::approve_reads(model, now),
+        (Pane::Plan, Action::Copy) => agent_loop::copy_selected(model),
+        (Pane::Plan, Action::SaveOutput) => agent_loop::save_output(model),
+        (Pane::Memory, Action::Edit) => {
+            let text = model.memory.text().to_string();
+            model.editor = Some(Editor::new(EditPurpose::EditMemory, &text));
+            Vec::new()
+        }
+        (Pane::Memory, Action::ClearMemory) => {
+            model.memory.confirm_clear = true;
+            model.flash = Some("clear the memory? y clears, any other key keeps it".into());
+            Vec::new()
+        }
+        (Pane::Memory, Action::Approve) if model.memory.confirm_clear => {
+            model.memory.confirm_clear = false;
+            model.memory.set("");
+            model.flash = Some("memory cleared".into());
+            vec![
+                Effect::SaveMemory(String::new()),
+                agent_loop::audit(
+                    model,
+                    AuditEvent::MemoryUpdated {
+                        text: String::new(),
+                    },
+                ),
+            ]
+        }
+        (Pane::Memory, Action::PauseMemory) => {
+            model.memory.paused = !model.memory.paused;
+            model.flash = Some(if model.memory.paused {
+                "memory updates paused".into()
+            } else {
+                "memory updates resumed".into()
+            });
+            vec![Effect::PauseMemory(model.memory.paused)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_editor_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
+    let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+    match key.code {
+        KeyCode::Esc => {
+            model.editor = None;
+            Vec::new()
+        }
+        KeyCode::Enter if plain => agent_loop::submit_editor(model, now),
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            model.editor = None;
+            agent_loop::stop_all(model)
+        }
+        _ => {
+            if let Some(editor) = &mut model.editor {
+                editor.input(key);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn on_viewer_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    let rows = usize::from(model.height.saturating_sub(6).max(1));
+    let Some(top) = model.prompt_view.as_mut() else {
+        return Vec::new();
+    };
+    match model.keymap.action(Scope::Pane, &key) {
+        Some(Action::Cancel | Action::PromptViewer | Action::Quit) => model.prompt_view = None,
+        Some(Action::LineUp) => *top = top.saturating_sub(1),
+        Some(Action::LineDown) => *top = top.saturating_add(1),
+        Some(Action::ScrollUp) => *top = top.saturating_sub(rows),
+        Some(Action::ScrollDown) => *top = top.saturating_add(rows),
+        Some(Action::ScrollTop) => *top = 0,
+        Some(Action::ScrollBottom) => *top = usize::MAX / 2,
+        Some(Action::Interrupt) => {
+            model.prompt_view = None;
+            return agent_loop::stop_all(model);
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 fn on_help_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     let scope = Scope::Pane;
     match model.keymap.action(scope, &key) {
-        Some(Action::Interrupt) if model.stream.is_active() => cancel_stream(model),
+        Some(Action::Interrupt) if model.stream.is_active() => agent_loop::stop_all(model),
         Some(Action::Interrupt) => quit(model),
         Some(Action::Cancel | Action::Help | Action::Quit) => {
             model.help_open = false;
@@ -151,8 +301,17 @@ fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Plan, watch and memory have no rows to scroll yet; only the chat transcript moves.
+/// The chat transcript scrolls; in the plan pane the keys move the selected step.
 fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
+    if pane == Pane::Plan {
+        if let Some(plan) = &mut model.plan {
+            plan.select(match delta {
+                isize::MIN | isize::MAX => delta,
+                delta => delta.signum(),
+            });
+        }
+        return;
+    }
     if pane != Pane::Chat {
         return;
     }
@@ -168,8 +327,8 @@ fn send(model: &mut Model, now: Instant) -> Vec<Effect> {
     if model.input.text().trim().is_empty() {
         return Vec::new();
     }
-    if model.stream.is_active() {
-        model.flash = Some("an answer is streaming: Esc cancels it".into());
+    if model.stream.is_active() || model.agent.is_busy() {
+        model.flash = Some("the loop is busy: Esc stops it".into());
         return Vec::new();
     }
     let prompt = model.input.take(PLACEHOLDER);
@@ -177,49 +336,12 @@ fn send(model: &mut Model, now: Instant) -> Vec<Effect> {
         .transcript
         .push(EntryKind::User, MarkdownDoc::from_text(&prompt));
     model.transcript.follow_bottom();
-    model.stream_id += 1;
-    model.stream = StreamState::Connecting {
-        since: now,
-        retry: None,
-    };
-    vec![
-        Effect::SaveHistory(prompt),
-        Effect::StartStream {
-            id: model.stream_id,
-            request: conversation(model),
-        },
-    ]
+    let mut effects = vec![Effect::SaveHistory(prompt.clone())];
+    effects.extend(agent_loop::start_request(model, &prompt, now));
+    effects
 }
 
-/// The request for the next answer: the system prompt and the recent user/assistant turns.
-fn conversation(model: &Model) -> ChatRequest {
-    let turns: Vec<ChatMessage> = model
-        .transcript
-        .entries()
-        .iter()
-        .filter_map(|entry| {
-            let role = match entry.kind {
-                EntryKind::User => Role::User,
-                EntryKind::Assistant => Role::Assistant,
-                EntryKind::Error | EntryKind::Info => return None,
-            };
-            Some(ChatMessage {
-                role,
-                content: entry.doc.text().to_string(),
-            })
-        })
-        .collect();
-    let skip = turns.len().saturating_sub(CONTEXT_TURNS);
-    ChatRequest {
-        system: Some(model.system_prompt.clone()),
-        messages: turns.into_iter().skip(skip).collect(),
-        max_tokens: None,
-        temperature: None,
-        response_format: None,
-    }
-}
-
-fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) {
+fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) -> Vec<Effect> {
     match event {
         LlmEvent::Retrying {
             attempt,
@@ -229,9 +351,16 @@ fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) {
             if let StreamState::Connecting { retry, .. } = &mut model.stream {
                 *retry = Some((attempt, delay, reason));
             }
+            Vec::new()
         }
-        LlmEvent::Token(text) => on_token(model, &text, now),
-        LlmEvent::Usage(usage) => model.usage.report(usage),
+        LlmEvent::Token(text) => {
+            on_token(model, &text, now);
+            Vec::new()
+        }
+        LlmEvent::Usage(usage) => {
+            model.usage.report(usage);
+            Vec::new()
+        }
         LlmEvent::Done => {
             let (chunks, elapsed) = match model.stream {
                 StreamState::Streaming {
@@ -241,8 +370,12 @@ fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) {
                 } => (chunks, last_token.duration_since(first_token)),
                 _ => (0, std::time::Duration::ZERO),
             };
+            let had_entry = model.agent.preview.shown();
+            let rest = model.agent.preview.finish();
+            show_preview(model, had_entry, &rest);
             finish_answer(model);
             model.stream = StreamState::Done { chunks, elapsed };
+            agent_loop::on_reply_done(model, now)
         }
         LlmEvent::Error(error) => {
             finish_answer(model);
@@ -250,20 +383,20 @@ fn on_stream_event(model: &mut Model, event: LlmEvent, now: Instant) {
                 .transcript
                 .push(EntryKind::Error, MarkdownDoc::from_text(&error.to_string()));
             model.stream = StreamState::Failed(error.message);
+            agent_loop::stop_all(model)
         }
     }
 }
 
 fn on_token(model: &mut Model, text: &str, now: Instant) {
+    let had_entry = model.agent.preview.shown();
+    let shown = agent_loop::on_token(model, text);
     match &mut model.stream {
         StreamState::Streaming {
             last_token, chunks, ..
         } => {
             *last_token = now;
             *chunks += 1;
-            if let Some(doc) = model.transcript.last_mut(EntryKind::Assistant) {
-                doc.push_str(text);
-            }
         }
         _ => {
             model.stream = StreamState::Streaming {
@@ -271,32 +404,34 @@ fn on_token(model: &mut Model, text: &str, now: Instant) {
                 last_token: now,
                 chunks: 1,
             };
-            let mut doc = MarkdownDoc::new();
-            doc.push_str(text);
-            model.transcript.push(EntryKind::Assistant, doc);
         }
     }
+    show_preview(model, had_entry, &shown);
+}
+
+/// Add previewed reply text to the answer being streamed (started by the first text shown).
+fn show_preview(model: &mut Model, had_entry: bool, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if had_entry && let Some(doc) = model.transcript.last_mut(EntryKind::Assistant) {
+        doc.push_str(text);
+        return;
+    }
+    let mut doc = MarkdownDoc::new();
+    doc.push_str(text);
+    model.transcript.push(EntryKind::Assistant, doc);
 }
 
 /// Close the streamed answer (keeping every token) and count its usage.
 fn finish_answer(model: &mut Model) {
     if matches!(model.stream, StreamState::Streaming { .. })
+        && model.agent.preview.shown()
         && let Some(doc) = model.transcript.last_mut(EntryKind::Assistant)
     {
         doc.finish();
     }
     model.usage.close_request();
-}
-
-fn cancel_stream(model: &mut Model) -> Vec<Effect> {
-    let id = model.stream_id;
-    finish_answer(model);
-    model.transcript.push(
-        EntryKind::Info,
-        MarkdownDoc::from_text("cancelled — the partial answer is kept"),
-    );
-    model.stream = StreamState::Cancelled;
-    vec![Effect::CancelStream { id }]
 }
 
 fn quit(model: &mut Model) -> Vec<Effect> {
@@ -306,6 +441,9 @@ fn quit(model: &mut Model) -> Vec<Effect> {
         effects.push(Effect::CancelStream {
             id: model.stream_id,
         });
+    }
+    if let Some((id, _)) = model.agent.running {
+        effects.push(Effect::CancelCommand { id });
     }
     effects.push(Effect::Quit);
     effects

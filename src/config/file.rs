@@ -27,6 +27,31 @@ pub(crate) struct FileConfig {
     pub keys: BTreeMap<String, KeySpec>,
     #[serde(default)]
     pub pricing: BTreeMap<Spanned<String>, Price>,
+    #[serde(default)]
+    pub agent: AgentSection,
+    #[serde(default)]
+    pub contexts: BTreeMap<Spanned<String>, ContextSection>,
+}
+
+/// `[agent]`: how the cockpit plans and runs commands.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AgentSection {
+    pub mode: Option<Spanned<String>>,
+    pub read_only: Option<bool>,
+    pub step_budget: Option<Spanned<u32>>,
+    pub memory_chars: Option<Spanned<usize>>,
+    pub output_lines: Option<Spanned<usize>>,
+    pub command_timeout_secs: Option<Spanned<u64>>,
+}
+
+/// `[contexts."<name>"]`: guard rails for one kubeconfig context.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContextSection {
+    pub mode: Option<Spanned<String>>,
+    pub read_only: Option<bool>,
+    pub production: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

@@ -73,6 +73,7 @@ impl Config {
         let limits = Limits::resolve(cli, file)?;
         let (pricing, price_source) = price_table(file, &model.value)?;
         let keys = file.map(key_bindings).unwrap_or_default();
+        let agent = super::agent::resolve(cli, file)?;
         let record_to = match &cli.record {
             Some(_) => Source::Flag("--record".into()),
             None => Source::Default,
@@ -105,6 +106,9 @@ impl Config {
             llm,
             keys,
             pricing,
+            agent: agent.settings,
+            agent_sources: agent.sources,
+            contexts: agent.contexts,
             config_file_exists: file.is_some(),
             paths,
             sources,

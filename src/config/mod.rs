@@ -1,6 +1,7 @@
 //! Configuration: the config file, environment and flags merged with clear precedence, with
 //! the source of every effective value kept for `kubevibe config show`.
 
+mod agent;
 mod api_key;
 mod env;
 mod error;
@@ -17,10 +18,12 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::PathBuf;
 
+use crate::agent::mode::Mode;
 use crate::llm::LlmSettings;
 use crate::paths::{self, Paths};
 use crate::pricing::PriceTable;
 
+pub use agent::{AgentSettings, AgentSources, ContextOverrides, ContextSettings};
 pub use api_key::kubevibe_key_var;
 pub(crate) use env::non_empty_var;
 pub use env::{Env, MapEnv, ProcessEnv};
@@ -41,6 +44,10 @@ pub struct CliOverrides {
     pub base_url: Option<String>,
     pub record: Option<PathBuf>,
     pub replay_speed: Option<f64>,
+    /// `--mode`: the approval mode on every context.
+    pub mode: Option<Mode>,
+    /// `--read-only`: refuse every write on every context.
+    pub read_only: bool,
 }
 
 /// The effective configuration. `Debug` never shows the API key.
@@ -50,6 +57,11 @@ pub struct Config {
     /// Action name → key specs, raw from `[keys]`; the keymap validates them.
     pub keys: BTreeMap<String, Vec<String>>,
     pub pricing: PriceTable,
+    /// `[agent]` with `--mode`/`--read-only` applied; see [`Config::context_settings`].
+    pub agent: AgentSettings,
+    pub agent_sources: AgentSources,
+    /// `[contexts."<name>"]` by context name.
+    pub contexts: BTreeMap<String, ContextOverrides>,
     pub paths: Paths,
     pub sources: Sources,
     pub config_file_exists: bool,

@@ -95,9 +95,54 @@ impl Config {
         for (action, specs) in &self.keys {
             rows.push(("keys", format!("{action} = {}", specs.join(", "))));
         }
+        let (agent, agent_sources) = (&self.agent, &self.agent_sources);
+        rows.extend([
+            ("mode", sourced(&agent.mode, &agent_sources.mode)),
+            (
+                "read-only",
+                sourced(&agent.read_only, &agent_sources.read_only),
+            ),
+            (
+                "step budget",
+                sourced(&agent.step_budget, &agent_sources.step_budget),
+            ),
+            (
+                "memory chars",
+                sourced(&agent.memory_chars, &agent_sources.memory_chars),
+            ),
+            (
+                "output lines",
+                sourced(&agent.output_lines, &agent_sources.output_lines),
+            ),
+            (
+                "command timeout",
+                sourced(
+                    &secs(Duration::from_secs(agent.command_timeout_secs)),
+                    &agent_sources.command_timeout_secs,
+                ),
+            ),
+        ]);
+        for name in self.contexts.keys() {
+            rows.push(("context", self.context_line(name)));
+        }
         rows.iter()
             .map(|(label, value)| format!("{label:<17}{value}\n"))
             .collect()
+    }
+
+    /// `prod: mode confirm, read-only, production (from FILE)`: the effective settings of a
+    /// context named in the config file.
+    fn context_line(&self, name: &str) -> String {
+        let settings = self.context_settings(Some(name));
+        let mut parts = vec![format!("mode {}", settings.mode)];
+        if settings.guard.read_only {
+            parts.push("read-only".to_owned());
+        }
+        if settings.guard.production {
+            parts.push("production".to_owned());
+        }
+        let file = Source::ConfigFile(self.paths.config_file.clone());
+        format!("{name}: {} {}", parts.join(", "), from(&file))
     }
 
     fn api_key_line(&self) -> String {

@@ -5,7 +5,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use crate::app::model::{Model, Pane};
-use crate::ui::{chat, help, panes, status, theme};
+use crate::ui::{chat, help, overlay, panes, status, theme};
 
 pub fn draw(frame: &mut Frame<'_>, model: &Model) {
     let layout = model.layout();
@@ -35,6 +35,16 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model) {
         panes::draw(frame, model, pane, layout.pane(pane));
     }
     status::draw(frame, model, layout.status);
+    if model.editor.is_some() {
+        let area = match model.focus {
+            Pane::Chat => layout.chat,
+            pane => layout.pane(pane),
+        };
+        overlay::draw_editor(frame, model, area);
+    }
+    if model.prompt_view.is_some() {
+        overlay::draw_prompt_viewer(frame, model, frame.area());
+    }
     if model.help_open {
         help::draw(frame, model, frame.area());
     }

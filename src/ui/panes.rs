@@ -1,4 +1,4 @@
-//! The plan, watch and memory panes. Until their features land they show an honest empty state.
+//! The plan, watch and memory panes; each shows an honest empty state until it has content.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,13 +13,30 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, pane: Pane, area: Rect) {
         return;
     }
     let focused = model.focus == pane;
+    let title = match pane {
+        Pane::Memory if model.memory.paused => format!(" {} (paused) ", pane.title()),
+        _ => format!(" {} ", pane.title()),
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme::border(focused))
-        .title(Span::styled(
-            format!(" {} ", pane.title()),
-            theme::title(focused),
-        ));
+        .title(Span::styled(title, theme::title(focused)));
+    if pane == Pane::Plan
+        && let Some(plan) = &model.plan
+    {
+        crate::ui::plan::draw(frame, model, plan, block, area);
+        return;
+    }
+    if pane == Pane::Memory && !model.memory.text().is_empty() {
+        let lines: Vec<Line<'_>> = model.memory.text().lines().map(Line::raw).collect();
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
     let lines: Vec<Line<'_>> = empty_state(model, pane)
         .iter()
         .map(|text| Line::styled(*text, theme::dim()))
@@ -47,7 +64,7 @@ fn empty_state(model: &Model, pane: Pane) -> &'static [&'static str] {
         ],
         Pane::Memory => &[
             "Memory is empty.",
-            "What the cockpit learns about this cluster and incident will be kept here.",
+            "What the cockpit learns about this cluster and incident will be kept here (e edits, p pauses).",
         ],
     }
 }

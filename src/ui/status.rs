@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, area: Rect) {
         )],
         vec![stream_span(&model.stream)],
         cluster_spans(model, base),
+        vec![mode_span(model, base)],
         vec![Span::styled(
             model.model_label.clone(),
             base.fg(theme::ASSISTANT),
@@ -100,13 +101,34 @@ fn stream_span(stream: &StreamState) -> Span<'static> {
     }
 }
 
+/// The approval mode; `auto` on a production context says what applies instead.
+fn mode_span(model: &Model, base: Style) -> Span<'static> {
+    let target = &model.agent.target;
+    let effective = crate::agent::mode::effective_mode(target.mode, target.guard);
+    let mut text = if effective == target.mode {
+        format!("mode {}", target.mode)
+    } else {
+        format!("mode {} → {effective} (production)", target.mode)
+    };
+    if target.guard.read_only {
+        text.push_str(" · read-only");
+    }
+    Span::styled(text, base.fg(theme::WARN))
+}
+
 fn cluster_spans(model: &Model, base: Style) -> Vec<Span<'static>> {
     let cluster = &model.cluster;
     let Some(context) = &cluster.context else {
         return vec![Span::styled("no cluster", base.fg(theme::DIM))];
     };
+    // A production context is red, so a write's target is never a surprise.
+    let context_style = if model.agent.target.guard.production {
+        base.fg(theme::ERROR).add_modifier(Modifier::BOLD)
+    } else {
+        base
+    };
     let mut spans = vec![
-        Span::styled(format!("⎈ {context}"), base),
+        Span::styled(format!("⎈ {context}"), context_style),
         Span::styled(format!("/{}", cluster.namespace), base.fg(theme::DIM)),
     ];
     if cluster.demo {
