@@ -31,8 +31,7 @@ fn memory(config: &Config, action: MemoryAction, context: Option<String>) -> Res
         Some(context) => context,
         None => current_context()?,
     };
-    let store = MemoryStore::new(&config.paths.data_dir, &context)
-        .with_max_chars(config.agent.memory_chars);
+    let store = config.memory_store(&context);
     let shown = store.path().display().to_string();
     match action {
         MemoryAction::Show => {

@@ -294,3 +294,20 @@ fn the_example_config_parses_and_documents_every_agent_key() {
         settings(Mode::Confirm, true, true)
     );
 }
+
+#[test]
+fn the_memory_store_and_audit_log_live_under_the_data_dir() {
+    let fixture = Fixture::new();
+    fixture.write_config("[agent]\nmemory_chars = 12\n");
+    let config = fixture.load_ok();
+    let store = config.memory_store("kind-shop");
+    assert_eq!(store.max_chars(), 12);
+    assert_eq!(
+        store.path(),
+        config.paths.data_dir.join("memory/kind-shop.md")
+    );
+    assert_eq!(
+        config.audit_log().dir(),
+        config.paths.data_dir.join("audit")
+    );
+}

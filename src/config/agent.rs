@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use crate::agent::mode::{Guard, Mode};
+use crate::store::audit::AuditLog;
+use crate::store::memory::MemoryStore;
 
 use super::file::{ConfigFile, ContextSection};
 use super::model_spec::DidYouMean;
@@ -83,6 +85,16 @@ pub struct ContextSettings {
 }
 
 impl Config {
+    /// The notes for `context` under the data directory, capped at `[agent] memory_chars`.
+    pub fn memory_store(&self, context: &str) -> MemoryStore {
+        MemoryStore::new(&self.paths.data_dir, context).with_max_chars(self.agent.memory_chars)
+    }
+
+    /// The audit log under the data directory.
+    pub fn audit_log(&self) -> AuditLog {
+        AuditLog::new(&self.paths.data_dir)
+    }
+
     /// The mode and guard rails for `context` (`None`: no kubeconfig context): `--mode` and
     /// `--read-only` first, then `[contexts."<context>"]`, then `[agent]`, then defaults.
     /// `--read-only` can only tighten: without it, the context's `read_only` decides.
