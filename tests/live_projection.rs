@@ -59,9 +59,10 @@ fn from_store(fed: &Fed) -> Rows {
         .collect()
 }
 
-/// Waits until the store and kubectl agree on every pod at the same moment (the scenario's
-/// clock runs fast, so both are read again until they do). Returns the agreed rows.
-async fn agree(scenario: &str) -> Option<Rows> {
+/// Waits until the store and kubectl agree on every pod at the same moment, in a state the
+/// scenario is meant to reach (`reached`; the scenario's clock runs fast, so both are read
+/// again until they do). Returns the agreed rows.
+async fn agree(scenario: &str, reached: impl Fn(&Rows) -> bool) -> Option<Rows> {
     let sim = TestSim::start_with(SimOptions {
         scenario: scenario.to_string(),
         speed: 100.0,
@@ -83,12 +84,12 @@ async fn agree(scenario: &str) -> Option<Rows> {
         let before = from_store(&fed);
         let printed = from_kubectl(&kubectl).await;
         let after = from_store(&fed);
-        if !printed.is_empty() && (printed == before || printed == after) {
+        if !printed.is_empty() && (printed == before || printed == after) && reached(&printed) {
             break printed;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "{scenario}: the store never matched kubectl within {WAIT:?}\nkubectl: {printed:#?}\nstore: {after:#?}"
+            "{scenario}: the store never matched kubectl in the scenario's state within {WAIT:?}\nkubectl: {printed:#?}\nstore: {after:#?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
@@ -99,9 +100,13 @@ fn statuses(rows: &Rows) -> Vec<&str> {
     rows.values().map(|r| r[1].as_str()).collect()
 }
 
+fn any_status(rows: &Rows, wanted: &[&str]) -> bool {
+    statuses(rows).iter().any(|status| wanted.contains(status))
+}
+
 #[tokio::test]
 async fn healthy_pods_match_kubectl() {
-    let Some(rows) = agree("healthy").await else {
+    let Some(rows) = agree("healthy", |rows| any_status(rows, &["Running"])).await else {
         return;
     };
     assert!(statuses(&rows).contains(&"Running"), "{rows:?}");
@@ -109,45 +114,34 @@ async fn healthy_pods_match_kubectl() {
 
 #[tokio::test]
 async fn crashlooping_pods_match_kubectl() {
-    let Some(rows) = agree("crashloop").await else {
+    let wanted = ["CrashLoopBackOff", "Error"];
+    let Some(rows) = agree("crashloop", |rows| any_status(rows, &wanted)).await else {
         return;
     };
-    let s = statuses(&rows);
-    assert!(
-        s.iter().any(|s| *s == "CrashLoopBackOff" || *s == "Error"),
-        "{rows:?}"
-    );
+    assert!(any_status(&rows, &wanted), "{rows:?}");
 }
 
 #[tokio::test]
 async fn image_pull_failures_match_kubectl() {
-    let Some(rows) = agree("imagepull").await else {
+    let wanted = ["ImagePullBackOff", "ErrImagePull"];
+    let Some(rows) = agree("imagepull", |rows| any_status(rows, &wanted)).await else {
         return;
     };
-    let s = statuses(&rows);
-    assert!(
-        s.iter()
-            .any(|s| *s == "ImagePullBackOff" || *s == "ErrImagePull"),
-        "{rows:?}"
-    );
+    assert!(any_status(&rows, &wanted), "{rows:?}");
 }
 
 #[tokio::test]
 async fn oom_killed_pods_match_kubectl() {
-    let Some(rows) = agree("oom").await else {
+    let wanted = ["OOMKilled", "CrashLoopBackOff"];
+    let Some(rows) = agree("oom", |rows| any_status(rows, &wanted)).await else {
         return;
     };
-    let s = statuses(&rows);
-    assert!(
-        s.iter()
-            .any(|s| *s == "OOMKilled" || *s == "CrashLoopBackOff"),
-        "{rows:?}"
-    );
+    assert!(any_status(&rows, &wanted), "{rows:?}");
 }
 
 #[tokio::test]
 async fn pending_pods_match_kubectl() {
-    let Some(rows) = agree("pending").await else {
+    let Some(rows) = agree("pending", |rows| any_status(rows, &["Pending"])).await else {
         return;
     };
     assert!(statuses(&rows).contains(&"Pending"), "{rows:?}");
@@ -155,8 +149,9 @@ async fn pending_pods_match_kubectl() {
 
 #[tokio::test]
 async fn a_stuck_rollout_matches_kubectl() {
-    let Some(rows) = agree("rollout-stuck").await else {
+    let stuck = |rows: &Rows| rows.values().any(|r| r[0].starts_with("0/"));
+    let Some(rows) = agree("rollout-stuck", stuck).await else {
         return;
     };
-    assert!(rows.values().any(|r| r[0].starts_with("0/")), "{rows:?}");
+    assert!(stuck(&rows), "{rows:?}");
 }
