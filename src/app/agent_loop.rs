@@ -531,8 +531,9 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
         (None, _) => "killed".to_string(),
     };
     let summary = format!(
-        "`$ {argv}` — {exit} in {:.1} s · {total} lines",
-        report.duration.as_secs_f64()
+        "`$ {argv}` — {exit} in {:.1} s · {}",
+        report.duration.as_secs_f64(),
+        line_count(total)
     );
     let mut effects = vec![audit(
         model,
@@ -560,7 +561,7 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
     let shown = if tail.is_empty() {
         summary
     } else {
-        format!("{summary}\n\n```\n{tail}\n```")
+        format!("{summary}\n\n```output\n{tail}\n```")
     };
     note(
         model,
@@ -572,10 +573,10 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
         &shown,
     );
     model.agent.ran.push(planned);
-    model
-        .agent
-        .results
-        .push(format!("$ {argv}\n{exit}, {total} lines\n{for_model}"));
+    model.agent.results.push(format!(
+        "$ {argv}\n{exit}, {}\n{for_model}",
+        line_count(total)
+    ));
     effects.extend(advance(model, now));
     effects
 }
@@ -977,4 +978,13 @@ pub fn cycle_mode(model: &mut Model, now: Instant) -> Vec<Effect> {
         return advance(model, now);
     }
     Vec::new()
+}
+
+/// `1 line`, `15 lines`.
+pub fn line_count(total: usize) -> String {
+    if total == 1 {
+        "1 line".to_owned()
+    } else {
+        format!("{total} lines")
+    }
 }

@@ -24,7 +24,22 @@ pub fn cockpit_argv(plan_argv: &[String], context: Option<&str>, namespace: &str
 
 /// An argv as one line a shell would read back to the same words.
 pub fn display_argv(argv: &[String]) -> String {
-    shell_words::join(argv)
+    let words: Vec<std::borrow::Cow<'_, str>> = argv.iter().map(|word| quote(word)).collect();
+    words.join(" ")
+}
+
+/// A word as a shell would need it: bare when it holds only characters no shell treats
+/// specially (`=` included: `--replicas=3` stays readable), single-quoted otherwise.
+fn quote(word: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=./:,@%+".contains(c));
+    if plain {
+        std::borrow::Cow::Borrowed(word)
+    } else {
+        shell_words::quote(word)
+    }
 }
 
 pub use crate::exec::{ExecEvent, ExecReport, OutputLine, OutputStream};
@@ -127,5 +142,38 @@ mod tests {
         );
         assert_eq!(out.total(), 101);
         assert_eq!(out.tail(2).len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod display_tests {
+    use super::display_argv;
+    use crate::agent::policy::parse_command;
+
+    #[test]
+    fn flags_with_values_stay_bare_and_anything_a_shell_reads_is_quoted() {
+        let argv: Vec<String> = [
+            "kubectl",
+            "--replicas=3",
+            "-l",
+            "app.kubernetes.io/name=checkout",
+            "jsonpath={.items[*].metadata.name}",
+            "it's",
+            "",
+            "a b",
+        ]
+        .map(String::from)
+        .to_vec();
+        let shown = display_argv(&argv);
+        assert_eq!(
+            shown,
+            "kubectl --replicas=3 -l app.kubernetes.io/name=checkout 'jsonpath={.items[*].metadata.name}' 'it'\\''s' '' 'a b'"
+        );
+        // The command line reads back as the same words (the parser drops `kubectl`).
+        assert_eq!(
+            parse_command(&shown).ok().as_deref(),
+            Some(&argv[1..]),
+            "it reads back the same"
+        );
     }
 }

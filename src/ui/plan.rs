@@ -204,10 +204,10 @@ fn command_details(
             },
         ) => lines.push(Line::styled(
             format!(
-                "    {} in {:.1} s · {} lines (s saves)",
+                "    {} in {:.1} s · {} (s saves)",
                 exit_code.map_or_else(|| "killed".to_string(), |c| format!("exit {c}")),
                 duration.as_secs_f64(),
-                command.output.total()
+                crate::app::agent_loop::line_count(command.output.total())
             ),
             theme::dim(),
         )),
