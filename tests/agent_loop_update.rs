@@ -447,15 +447,41 @@ fn a_wait_starts_a_timer_and_esc_skips_it() {
 fn the_prompt_viewer_shows_the_last_request_and_esc_closes_it() {
     let mut c = confirm();
     assert!(c.key(KeyCode::F(2)).is_empty());
-    assert!(c.model.prompt_view.is_none(), "nothing sent yet");
+    assert!(c.model.viewer.is_none(), "nothing sent yet");
     c.ask("look");
     c.key(KeyCode::F(2));
-    assert_eq!(c.model.prompt_view, Some(0));
-    let text = kubevibe::ui::overlay::prompt_text(c.model.agent.last_prompt.as_ref().unwrap());
+    assert_eq!(c.model.viewer.as_ref().map(|v| v.top), Some(0));
+    let text = kubevibe::llm::prompt_text(c.model.agent.last_prompt.as_ref().unwrap());
     assert!(text.contains("── system ──\nbe brief"), "{text}");
     assert!(text.contains("Request: look"), "{text}");
     c.key(KeyCode::Esc);
-    assert!(c.model.prompt_view.is_none());
+    assert!(c.model.viewer.is_none());
+}
+
+#[test]
+fn o_views_the_full_output_of_the_selected_command_and_scrolls_it() {
+    let mut c = confirm();
+    let id = c.ask("why is web down?");
+    reply(&mut c, id, GET_PODS);
+    c.key(KeyCode::Char('o'));
+    assert!(c.model.viewer.is_none(), "nothing ran yet");
+    let started = runs(&c.key(KeyCode::Char('y')));
+    let lines: Vec<String> = (0..5000).map(|i| format!("pod-{i} Running")).collect();
+    let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+    finish(&mut c, started[0].0, &refs, 0);
+    c.model.focus = Pane::Plan;
+    c.key(KeyCode::Char('o'));
+    let viewer = c.model.viewer.as_ref().expect("the output viewer opens");
+    assert!(viewer.title.contains("get pods"), "{}", viewer.title);
+    assert_eq!(
+        viewer.text.lines().count(),
+        5000,
+        "every line, not the chat's tail"
+    );
+    c.key(KeyCode::PageDown);
+    assert!(c.model.viewer.as_ref().unwrap().top > 0);
+    c.key(KeyCode::Esc);
+    assert!(c.model.viewer.is_none());
 }
 
 #[test]

@@ -954,6 +954,28 @@ pub fn save_output(model: &mut Model) -> Vec<Effect> {
     vec![Effect::SaveOutput { name, text }]
 }
 
+/// Open the viewer on the selected command's full kept output.
+pub fn view_output(model: &mut Model) {
+    let Some((title, text)) = model.plan.as_ref().and_then(|p| {
+        let command = p.command(p.selected)?;
+        (command.output.total() > 0).then(|| {
+            let kept = command.output.text();
+            let dropped = command.output.total().saturating_sub(kept.lines().count());
+            let title = format!("$ {}", display_argv(&command.runs));
+            let text = if dropped > 0 {
+                format!("{kept}\n… {dropped} more lines not kept (s saves what was kept)")
+            } else {
+                kept
+            };
+            (title, text)
+        })
+    }) else {
+        model.flash = Some("the selected step has no output".into());
+        return;
+    };
+    model.viewer = Some(crate::app::model::Viewer::new(title, text));
+}
+
 /// The mode key: the next mode, applied to the steps still queued.
 pub fn cycle_mode(model: &mut Model, now: Instant) -> Vec<Effect> {
     let target = &mut model.agent.target;

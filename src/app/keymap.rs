@@ -37,6 +37,7 @@ pub enum Action {
     PauseMemory,
     CycleMode,
     PromptViewer,
+    ViewOutput,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -271,6 +272,13 @@ const TABLE: &[Binding] = &[
         scope: Scope::Global,
         defaults: &["f3"],
         help: "next mode: suggest, confirm, auto-read, auto",
+    },
+    Binding {
+        action: Action::ViewOutput,
+        name: "view_output",
+        scope: Scope::Pane,
+        defaults: &["o"],
+        help: "plan: view the selected command's full output",
     },
     Binding {
         action: Action::PromptViewer,

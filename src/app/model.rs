@@ -108,6 +108,24 @@ impl ModelInit {
     }
 }
 
+/// What the text viewer shows, and how far it is scrolled (in lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub title: String,
+    pub text: String,
+    pub top: usize,
+}
+
+impl Viewer {
+    pub fn new(title: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            text: text.into(),
+            top: 0,
+        }
+    }
+}
+
 pub const PLACEHOLDER: &str = "Ask about your cluster…  (Enter sends, ↑ recalls)";
 
 pub struct Model {
@@ -130,8 +148,8 @@ pub struct Model {
     pub memory: MemoryState,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
-    /// The prompt viewer is open, scrolled this many rows down.
-    pub prompt_view: Option<usize>,
+    /// A read-only text viewer over the panes (the last prompt, a command's full output).
+    pub viewer: Option<Viewer>,
     pub help_open: bool,
     pub width: u16,
     pub height: u16,
@@ -181,7 +199,7 @@ impl Model {
             plan: None,
             memory,
             editor: None,
-            prompt_view: None,
+            viewer: None,
             system_prompt: init.system_prompt,
             help_open: false,
             width: init.width,

@@ -9,7 +9,7 @@ use crate::app::editor::{EditPurpose, Editor};
 use crate::app::effect::Effect;
 use crate::app::journal::AuditEvent;
 use crate::app::keymap::{Action, Scope};
-use crate::app::model::{Model, PLACEHOLDER, Pane};
+use crate::app::model::{Model, PLACEHOLDER, Pane, Viewer};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
 use crate::app::transcript::EntryKind;
@@ -85,7 +85,7 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if model.editor.is_some() {
         return on_editor_key(model, key, now);
     }
-    if model.prompt_view.is_some() {
+    if model.viewer.is_some() {
         return on_viewer_key(model, key);
     }
     if model.help_open {
@@ -151,11 +151,19 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         }
         Action::CycleMode => agent_loop::cycle_mode(model, now),
         Action::PromptViewer => {
-            if model.agent.last_prompt.is_some() {
-                model.prompt_view = Some(0);
-            } else {
-                model.flash = Some("no prompt was sent yet".into());
+            match &model.agent.last_prompt {
+                Some(request) => {
+                    model.viewer = Some(Viewer::new(
+                        "last prompt sent",
+                        crate::llm::prompt_text(request),
+                    ));
+                }
+                None => model.flash = Some("no prompt was sent yet".into()),
             }
+            Vec::new()
+        }
+        Action::ViewOutput => {
+            agent_loop::view_output(model);
             Vec::new()
         }
         pane_action => on_pane_action(model, pane_action, now),
@@ -239,11 +247,14 @@ fn on_editor_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> 
 
 fn on_viewer_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     let rows = usize::from(model.height.saturating_sub(6).max(1));
-    let Some(top) = model.prompt_view.as_mut() else {
+    let Some(viewer) = model.viewer.as_mut() else {
         return Vec::new();
     };
+    let top = &mut viewer.top;
     match model.keymap.action(Scope::Pane, &key) {
-        Some(Action::Cancel | Action::PromptViewer | Action::Quit) => model.prompt_view = None,
+        Some(Action::Cancel | Action::PromptViewer | Action::ViewOutput | Action::Quit) => {
+            model.viewer = None;
+        }
         Some(Action::LineUp) => *top = top.saturating_sub(1),
         Some(Action::LineDown) => *top = top.saturating_add(1),
         Some(Action::ScrollUp) => *top = top.saturating_sub(rows),
@@ -251,7 +262,7 @@ fn on_viewer_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
         Some(Action::ScrollTop) => *top = 0,
         Some(Action::ScrollBottom) => *top = usize::MAX / 2,
         Some(Action::Interrupt) => {
-            model.prompt_view = None;
+            model.viewer = None;
             return agent_loop::stop_all(model);
         }
         _ => {}

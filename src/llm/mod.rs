@@ -56,6 +56,26 @@ pub struct ChatRequest {
     pub response_format: Option<ResponseFormat>,
 }
 
+/// The exact text of a request: the system prompt, then each message under its role.
+pub fn prompt_text(request: &ChatRequest) -> String {
+    let mut text = String::new();
+    if let Some(system) = &request.system {
+        text.push_str("── system ──\n");
+        text.push_str(system);
+        text.push('\n');
+    }
+    for message in &request.messages {
+        let role = match message.role {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        };
+        text.push_str(&format!("── {role} ──\n"));
+        text.push_str(&message.content);
+        text.push('\n');
+    }
+    text
+}
+
 /// A JSON Schema the reply must follow: its name and the schema itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseFormat {

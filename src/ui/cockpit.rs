@@ -42,8 +42,8 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model) {
         };
         overlay::draw_editor(frame, model, area);
     }
-    if model.prompt_view.is_some() {
-        overlay::draw_prompt_viewer(frame, model, frame.area());
+    if model.viewer.is_some() {
+        overlay::draw_viewer(frame, model, frame.area());
     }
     if model.help_open {
         help::draw(frame, model, frame.area());
