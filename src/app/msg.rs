@@ -40,6 +40,11 @@ pub enum Msg {
         text: String,
         error: bool,
     },
+    /// A batch of changes from the watcher started as `id` (stale watchers are ignored).
+    Watch {
+        id: u64,
+        changes: Vec<crate::live::store::Change>,
+    },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
 }

@@ -77,6 +77,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.transcript.follow_bottom();
             Vec::new()
         }
+        Msg::Watch { id, changes } => {
+            crate::app::watch::on_batch(model, id, changes);
+            Vec::new()
+        }
         Msg::Shutdown => quit(model),
     }
 }
