@@ -1,6 +1,7 @@
 //! The watch pane end to end with the real effect runner against the simulator: the runner
 //! builds the kube client from the kubeconfig and context, the pane's store fills with the
-//! scenario's pods, and a pod deleted on the server disappears from it.
+//! scenario's pods, a pod deleted on the server disappears from it, and `:deploy` switches
+//! the pane to the deployments.
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/sim.rs"]
@@ -10,6 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, DeleteParams, ListParams};
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
@@ -141,6 +143,31 @@ async fn the_pane_fills_with_the_scenarios_pods_and_follows_deletes() {
     harness
         .until("the pane to match the server", |model| names(model) == now)
         .await;
+
+    // `:deploy` stops the pod watcher and lists the deployments instead.
+    for effect in kubevibe::app::watch::run_command(&mut harness.model, "deploy") {
+        harness.runner.run(effect);
+    }
+    assert_eq!(state(&harness.model), SyncState::Syncing);
+    let deployments: Api<Deployment> = Api::namespaced(sim.client().await, NAMESPACE);
+    let expected: BTreeSet<String> = deployments
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|d| d.metadata.name.unwrap())
+        .collect();
+    assert!(expected.contains("checkout"), "{expected:?}");
+    harness
+        .until("the deployments", |model| {
+            state(model) == SyncState::Live && names(model) == expected
+        })
+        .await;
+    assert_eq!(
+        harness.model.watch.as_ref().unwrap().store.kind(),
+        "deployments"
+    );
 }
 
 async fn server_names(pods: &Api<Pod>) -> BTreeSet<String> {

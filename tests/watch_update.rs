@@ -155,3 +155,287 @@ fn an_outage_shows_in_the_pane_and_keeps_the_rows() {
     );
     assert_eq!(names(&model), ["api"]);
 }
+
+// ---- keys of the focused watch pane ----
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kubevibe::app::model::Pane;
+use kubevibe::app::watch::{WatchCommand, complete, parse_command};
+use kubevibe::live::row::ColumnId;
+
+fn press(model: &mut Model, code: KeyCode) -> Vec<Effect> {
+    update(
+        model,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        Instant::now(),
+    )
+}
+
+fn type_text(model: &mut Model, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for c in text.chars() {
+        effects.extend(press(model, KeyCode::Char(c)));
+    }
+    effects
+}
+
+/// A focused watch pane listing `count` pods named pod-00, pod-01, ….
+fn listed(count: usize) -> Model {
+    let mut model = model(Some("prod"));
+    model.focus = Pane::Watch;
+    let mut list = vec![Change::Init];
+    list.extend((0..count).map(|i| Change::InitRow(row(&format!("u{i}"), &format!("pod-{i:02}")))));
+    list.push(Change::InitDone);
+    update(
+        &mut model,
+        Msg::Watch {
+            id: 1,
+            changes: list,
+        },
+        Instant::now(),
+    );
+    model
+}
+
+fn selected(model: &Model) -> usize {
+    model.watch.as_ref().unwrap().view.selected
+}
+
+#[test]
+fn selection_keys_move_within_the_rows() {
+    let mut model = listed(50);
+    press(&mut model, KeyCode::Char('j'));
+    press(&mut model, KeyCode::Down);
+    assert_eq!(selected(&model), 2);
+    press(&mut model, KeyCode::Char('k'));
+    assert_eq!(selected(&model), 1);
+    press(&mut model, KeyCode::Char('G'));
+    assert_eq!(selected(&model), 49);
+    let view = model.watch.as_ref().unwrap().view;
+    assert!(
+        view.offset > 0 && view.offset <= 49,
+        "scrolled to the end: {view:?}"
+    );
+    press(&mut model, KeyCode::Char('j'));
+    assert_eq!(selected(&model), 49, "stays on the last row");
+    press(&mut model, KeyCode::Char('g'));
+    assert_eq!(selected(&model), 0);
+    press(&mut model, KeyCode::PageDown);
+    assert!(selected(&model) > 1, "a page moves more than a row");
+    press(&mut model, KeyCode::Up);
+    press(&mut model, KeyCode::PageUp);
+    assert_eq!(selected(&model), 0);
+}
+
+#[test]
+fn the_keys_only_act_on_the_focused_watch_pane() {
+    let mut model = listed(5);
+    model.focus = Pane::Plan;
+    press(&mut model, KeyCode::Char('j'));
+    press(&mut model, KeyCode::Char(':'));
+    assert_eq!(selected(&model), 0);
+    assert!(model.watch.as_ref().unwrap().input.is_none());
+}
+
+#[test]
+fn the_filter_input_applies_on_enter_and_esc_clears_it() {
+    let mut model = listed(12);
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "pod-1");
+    assert_eq!(names(&model).len(), 12, "nothing is applied while typing");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(names(&model), ["pod-10", "pod-11"]);
+    assert!(model.watch.as_ref().unwrap().input.is_none());
+
+    press(&mut model, KeyCode::Char('/'));
+    for _ in 0.."pod-1".len() {
+        press(&mut model, KeyCode::Backspace);
+    }
+    type_text(&mut model, "!~^pod-0");
+    press(&mut model, KeyCode::Enter);
+    assert_eq!(names(&model), ["pod-10", "pod-11"], "inverted regex");
+
+    press(&mut model, KeyCode::Char('/'));
+    press(&mut model, KeyCode::Esc);
+    assert_eq!(names(&model).len(), 12);
+}
+
+#[test]
+fn a_bad_regex_keeps_the_input_open_with_the_reason() {
+    let mut model = listed(3);
+    press(&mut model, KeyCode::Char('/'));
+    type_text(&mut model, "~(");
+    press(&mut model, KeyCode::Enter);
+    assert!(
+        model
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("filter not applied")
+    );
+    assert!(model.watch.as_ref().unwrap().input.is_some());
+    assert_eq!(names(&model).len(), 3);
+}
+
+#[test]
+fn s_cycles_the_sort_column_and_shift_s_flips_the_order() {
+    let mut model = listed(3);
+    let sort = |m: &Model| m.watch.as_ref().unwrap().store.sort();
+    assert_eq!(sort(&model).column, ColumnId::Name);
+    press(&mut model, KeyCode::Char('s'));
+    assert_eq!(sort(&model).column, ColumnId::Cell(0));
+    press(&mut model, KeyCode::Char('S'));
+    assert!(sort(&model).descending);
+    // Back to NAME after the last column, still descending.
+    let columns = model.watch.as_ref().unwrap().store.columns().len();
+    for _ in 0..columns - 1 {
+        press(&mut model, KeyCode::Char('s'));
+    }
+    assert_eq!(sort(&model).column, ColumnId::Name);
+    assert_eq!(names(&model), ["pod-02", "pod-01", "pod-00"]);
+}
+
+fn start(id: u64, kind: WatchKind, namespace: Option<&str>) -> Effect {
+    Effect::StartWatch {
+        id,
+        target: WatchTarget {
+            kind,
+            namespace: namespace.map(str::to_string),
+        },
+    }
+}
+
+#[test]
+fn the_command_bar_switches_kind_and_namespace() {
+    let mut model = listed(3);
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "deploy");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::StopWatch { id: 1 },
+            start(2, WatchKind::Deployments, Some("shop"))
+        ]
+    );
+    let watch = model.watch.as_ref().unwrap();
+    assert_eq!(watch.store.kind(), "deployments");
+    assert_eq!(watch.store.state(), &SyncState::Syncing);
+    assert!(names(&model).is_empty(), "the old kind's rows are gone");
+
+    // A late batch of the stopped watcher is dropped.
+    let late = vec![Change::Apply(row("z", "late-pod"))];
+    update(
+        &mut model,
+        Msg::Watch {
+            id: 1,
+            changes: late,
+        },
+        Instant::now(),
+    );
+    assert!(names(&model).is_empty());
+
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "nodes");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects[1],
+        start(3, WatchKind::Nodes, None),
+        "nodes are cluster-wide"
+    );
+
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "svc");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects[1],
+        start(4, WatchKind::Services, Some("shop")),
+        "the namespace is kept"
+    );
+
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "ns all");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(effects[1], start(5, WatchKind::Services, None));
+
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "ns kube-system");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(
+        effects[1],
+        start(6, WatchKind::Services, Some("kube-system"))
+    );
+
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "po");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(effects[1], start(7, WatchKind::Pods, Some("kube-system")));
+}
+
+#[test]
+fn an_unknown_command_flashes_and_changes_nothing() {
+    let mut model = listed(3);
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "gizmos");
+    let effects = press(&mut model, KeyCode::Enter);
+    assert!(effects.is_empty());
+    let flash = model.flash.clone().unwrap();
+    assert!(flash.contains("unknown kind `gizmos`"), "{flash}");
+    assert_eq!(names(&model).len(), 3);
+    assert_eq!(model.watch.as_ref().unwrap().id, 1);
+}
+
+#[test]
+fn tab_completes_the_command_bar() {
+    let mut model = listed(1);
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "dep");
+    press(&mut model, KeyCode::Tab);
+    assert_eq!(
+        model.watch.as_ref().unwrap().input.as_ref().unwrap().text,
+        "deploy"
+    );
+    let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(effects[1], start(2, WatchKind::Deployments, Some("shop")));
+}
+
+#[test]
+fn commands_parse_and_complete() {
+    assert_eq!(
+        parse_command("pods"),
+        Ok(WatchCommand::Kind(WatchKind::Pods))
+    );
+    assert_eq!(
+        parse_command(" SVC "),
+        Ok(WatchCommand::Kind(WatchKind::Services))
+    );
+    assert_eq!(
+        parse_command("ev"),
+        Ok(WatchCommand::Kind(WatchKind::Events))
+    );
+    assert_eq!(parse_command("all"), Ok(WatchCommand::Namespace(None)));
+    assert_eq!(parse_command("ns all"), Ok(WatchCommand::Namespace(None)));
+    assert_eq!(
+        parse_command("ns shop"),
+        Ok(WatchCommand::Namespace(Some("shop".into())))
+    );
+    assert!(
+        parse_command("ns")
+            .unwrap_err()
+            .contains("needs a namespace")
+    );
+    assert!(parse_command("").is_err());
+    assert!(parse_command("pods extra words").is_err());
+
+    assert_eq!(complete("dep").as_deref(), Some("deploy"));
+    assert_eq!(complete("eve").as_deref(), Some("event"));
+    assert_eq!(complete("ev"), None, "ev is already a name and a prefix");
+    assert_eq!(
+        complete("n"),
+        None,
+        "nodes, node, no, ns, namespace share only `n`"
+    );
+    assert_eq!(complete("nod").as_deref(), Some("node"));
+    assert_eq!(complete("xyz"), None);
+    assert_eq!(complete("ns sh"), None);
+}

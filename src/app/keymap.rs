@@ -37,6 +37,9 @@ pub enum Action {
     PauseMemory,
     CycleMode,
     PromptViewer,
+    WatchFilter,
+    WatchCommand,
+    FlipSort,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -249,7 +252,7 @@ const TABLE: &[Binding] = &[
         name: "save_output",
         scope: Scope::Pane,
         defaults: &["s"],
-        help: "plan: save the selected command's full output",
+        help: "plan: save the selected command's full output · watch: next sort column",
     },
     Binding {
         action: Action::ClearMemory,
@@ -285,6 +288,27 @@ const TABLE: &[Binding] = &[
         scope: Scope::Pane,
         defaults: &["q"],
         help: "quit",
+    },
+    Binding {
+        action: Action::WatchFilter,
+        name: "watch_filter",
+        scope: Scope::Pane,
+        defaults: &["/"],
+        help: "watch: filter rows (text, ~regex, ! inverts; Esc clears)",
+    },
+    Binding {
+        action: Action::WatchCommand,
+        name: "watch_command",
+        scope: Scope::Pane,
+        defaults: &[":"],
+        help: "watch: command (:pods :deploy :svc :nodes :events :ns NAME :all; Tab completes)",
+    },
+    Binding {
+        action: Action::FlipSort,
+        name: "watch_sort_order",
+        scope: Scope::Pane,
+        defaults: &["S"],
+        help: "watch: flip the sort order",
     },
 ];
 

@@ -95,6 +95,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if model.help_open {
         return on_help_key(model, key);
     }
+    if model.focus == Pane::Watch && crate::app::watch::input_open(model) {
+        return crate::app::watch::on_input_key(model, key);
+    }
     let scope = if model.focus == Pane::Chat {
         Scope::Chat
     } else {
@@ -183,6 +186,22 @@ fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect
         (Pane::Plan, Action::ApproveReads) => agent_loop::approve_reads(model, now),
         (Pane::Plan, Action::Copy) => agent_loop::copy_selected(model),
         (Pane::Plan, Action::SaveOutput) => agent_loop::save_output(model),
+        (Pane::Watch, Action::SaveOutput) => {
+            crate::app::watch::next_sort_column(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::FlipSort) => {
+            crate::app::watch::flip_sort(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::WatchFilter) => {
+            crate::app::watch::open_input(model, crate::app::watch::InputMode::Filter);
+            Vec::new()
+        }
+        (Pane::Watch, Action::WatchCommand) => {
+            crate::app::watch::open_input(model, crate::app::watch::InputMode::Command);
+            Vec::new()
+        }
         (Pane::Memory, Action::Edit) => {
             let text = model.memory.text().to_string();
             model.editor = Some(Editor::new(EditPurpose::EditMemory, &text));
@@ -307,6 +326,10 @@ fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
 
 /// The chat transcript scrolls; in the plan pane the keys move the selected step.
 fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
+    if pane == Pane::Watch {
+        crate::app::watch::move_selection(model, delta);
+        return;
+    }
     if pane == Pane::Plan {
         if let Some(plan) = &mut model.plan {
             plan.select(match delta {

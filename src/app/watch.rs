@@ -1,30 +1,72 @@
 //! The watch pane's state: which kind and namespace it watches, the live store the watcher's
 //! batches are applied to, and the selection. The watcher itself runs in the effect runner.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
 use crate::app::effect::Effect;
 use crate::app::model::Model;
-use crate::live::projection::{KnownKind, PodRow};
-use crate::live::store::{Change, Store};
+use crate::live::projection::{DeploymentRow, EventRow, KnownKind, NodeRow, PodRow, ServiceRow};
+use crate::live::store::{Change, Filter, Sort, Store};
 use crate::ui::resource_table::TableView;
 
 /// The kinds the pane can watch, each with its compact projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WatchKind {
     Pods,
+    Deployments,
+    Services,
+    Nodes,
+    Events,
 }
+
+/// Every name the command bar takes for a kind (plural, singular, short), in completion order.
+pub const KIND_NAMES: &[(&str, WatchKind)] = &[
+    ("pods", WatchKind::Pods),
+    ("pod", WatchKind::Pods),
+    ("po", WatchKind::Pods),
+    ("deployments", WatchKind::Deployments),
+    ("deployment", WatchKind::Deployments),
+    ("deploy", WatchKind::Deployments),
+    ("services", WatchKind::Services),
+    ("service", WatchKind::Services),
+    ("svc", WatchKind::Services),
+    ("nodes", WatchKind::Nodes),
+    ("node", WatchKind::Nodes),
+    ("no", WatchKind::Nodes),
+    ("events", WatchKind::Events),
+    ("event", WatchKind::Events),
+    ("ev", WatchKind::Events),
+];
+
+/// The command bar's words that are not kinds.
+const OTHER_WORDS: &[&str] = &["ns", "namespace", "all"];
 
 impl WatchKind {
     /// The title in the table header.
     pub fn title(self) -> &'static str {
         match self {
             WatchKind::Pods => "pods",
+            WatchKind::Deployments => "deployments",
+            WatchKind::Services => "services",
+            WatchKind::Nodes => "nodes",
+            WatchKind::Events => "events",
         }
+    }
+
+    /// Whether objects of the kind live in a namespace.
+    pub fn namespaced(self) -> bool {
+        self != WatchKind::Nodes
     }
 
     /// An empty store with this kind's columns.
     pub fn store(self, namespace: Option<String>) -> Store {
+        let title = self.title();
         match self {
-            WatchKind::Pods => Store::for_projection::<PodRow>(self.title(), namespace),
+            WatchKind::Pods => Store::for_projection::<PodRow>(title, namespace),
+            WatchKind::Deployments => Store::for_projection::<DeploymentRow>(title, namespace),
+            WatchKind::Services => Store::for_projection::<ServiceRow>(title, namespace),
+            WatchKind::Nodes => Store::for_projection::<NodeRow>(title, namespace),
+            WatchKind::Events => Store::for_projection::<EventRow>(title, namespace),
         }
     }
 
@@ -32,7 +74,100 @@ impl WatchKind {
     pub fn api_resource(self) -> kube::core::ApiResource {
         match self {
             WatchKind::Pods => PodRow::api_resource(),
+            WatchKind::Deployments => DeploymentRow::api_resource(),
+            WatchKind::Services => ServiceRow::api_resource(),
+            WatchKind::Nodes => NodeRow::api_resource(),
+            WatchKind::Events => EventRow::api_resource(),
         }
+    }
+
+    /// The kind a command-bar word names (case-insensitive).
+    pub fn parse(word: &str) -> Option<WatchKind> {
+        let word = word.to_ascii_lowercase();
+        KIND_NAMES
+            .iter()
+            .find(|(name, _)| *name == word)
+            .map(|(_, kind)| *kind)
+    }
+}
+
+/// What a command-bar line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchCommand {
+    /// Watch this kind (in the pane's namespace).
+    Kind(WatchKind),
+    /// Watch this namespace (`None`: all namespaces).
+    Namespace(Option<String>),
+}
+
+/// Parses a command-bar line (without the `:`): a kind name, `ns NAME`, `ns all` or `all`.
+pub fn parse_command(line: &str) -> Result<WatchCommand, String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.as_slice() {
+        [] => Err("type a kind (pods, deploy, svc, nodes, events) or `ns NAME`".into()),
+        ["all"] | ["ns" | "namespace", "all"] => Ok(WatchCommand::Namespace(None)),
+        ["ns" | "namespace"] => Err("`:ns` needs a namespace name, or `all`".into()),
+        ["ns" | "namespace", name] => Ok(WatchCommand::Namespace(Some((*name).to_string()))),
+        [word] => WatchKind::parse(word).map(WatchCommand::Kind).ok_or_else(|| {
+            format!(
+                "unknown kind `{word}`: try pods, deploy, svc, nodes, events, `ns NAME` or `all`"
+            )
+        }),
+        _ => Err(format!(
+            "`:{}` is not a command: try a kind (`:pods`) or `:ns NAME`",
+            line.trim()
+        )),
+    }
+}
+
+/// Tab completion of the command bar's first word: the longest prefix shared by every known
+/// name that starts with what was typed (`None` when nothing matches or nothing is added).
+pub fn complete(line: &str) -> Option<String> {
+    if line.contains(char::is_whitespace) {
+        return None;
+    }
+    let typed = line.to_ascii_lowercase();
+    let mut matches = KIND_NAMES
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(OTHER_WORDS.iter().copied())
+        .filter(|name| name.starts_with(&typed));
+    let first = matches.next()?;
+    let common = matches.fold(first.to_string(), |common, name| {
+        common
+            .chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    (common.len() > typed.len()).then_some(common)
+}
+
+/// Which small input the pane has open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputMode {
+    /// `/`: a filter, applied with `Filter::parse`.
+    Filter,
+    /// `:`: a command.
+    Command,
+}
+
+/// The pane's one-line input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchInput {
+    pub mode: InputMode,
+    pub text: String,
+}
+
+impl WatchInput {
+    /// The line as drawn: its prompt character and the text.
+    pub fn line(&self) -> String {
+        let prompt = match self.mode {
+            InputMode::Filter => '/',
+            InputMode::Command => ':',
+        };
+        format!("{prompt}{}", self.text)
     }
 }
 
@@ -48,8 +183,12 @@ pub struct WatchTarget {
 pub struct WatchState {
     pub id: u64,
     pub target: WatchTarget,
+    /// The namespace chosen for namespaced kinds (`None`: all), kept while nodes are shown.
+    pub namespace: Option<String>,
     pub store: Store,
     pub view: TableView,
+    /// The filter or command input, while open.
+    pub input: Option<WatchInput>,
 }
 
 impl WatchState {
@@ -59,9 +198,11 @@ impl WatchState {
         let store = target.kind.store(target.namespace.clone());
         WatchState {
             id,
+            namespace: target.namespace.clone(),
             target,
             store,
             view: TableView::default(),
+            input: None,
         }
     }
 
@@ -97,4 +238,188 @@ pub fn on_batch(model: &mut Model, id: u64, changes: Vec<Change>) {
     let len = watch.store.visible_len();
     watch.view.selected = watch.view.selected.min(len.saturating_sub(1));
     model.dirty = true;
+}
+
+/// Rows of the watch pane's table on the current layout (the pane minus border and header).
+fn table_rows(model: &Model) -> usize {
+    let area = model.layout().pane(crate::app::model::Pane::Watch);
+    usize::from(area.height.saturating_sub(4)).max(1)
+}
+
+/// Moves the selection by `delta` rows (`isize::MIN` / `isize::MAX`: first / last row).
+pub fn move_selection(model: &mut Model, delta: isize) {
+    let height = table_rows(model);
+    let Some(watch) = model.watch.as_mut() else {
+        return;
+    };
+    let len = watch.store.visible_len();
+    let selected = watch.view.selected;
+    watch.view.selected = match delta {
+        isize::MIN => 0,
+        isize::MAX => len.saturating_sub(1),
+        delta if delta < 0 => selected.saturating_sub(delta.unsigned_abs()),
+        delta => selected.saturating_add(delta.unsigned_abs()),
+    };
+    watch.view = watch.view.follow(len, height);
+    model.dirty = true;
+}
+
+/// Sorts by the next column (`s`), wrapping around to the first.
+pub fn next_sort_column(model: &mut Model) {
+    let Some(watch) = model.watch.as_mut() else {
+        return;
+    };
+    let columns: Vec<_> = watch.store.columns().iter().map(|(id, _)| *id).collect();
+    let sort = watch.store.sort();
+    let at = columns.iter().position(|c| *c == sort.column).unwrap_or(0);
+    let column = columns[(at + 1) % columns.len().max(1)];
+    watch.store.set_sort(Sort { column, ..sort });
+    model.dirty = true;
+}
+
+/// Flips the sort order (`S`).
+pub fn flip_sort(model: &mut Model) {
+    let Some(watch) = model.watch.as_mut() else {
+        return;
+    };
+    let sort = watch.store.sort();
+    watch.store.set_sort(Sort {
+        descending: !sort.descending,
+        ..sort
+    });
+    model.dirty = true;
+}
+
+/// Opens the filter (`/`, starting from the current one) or command (`:`) input.
+pub fn open_input(model: &mut Model, mode: InputMode) {
+    let Some(watch) = model.watch.as_mut() else {
+        model.flash = Some("no cluster: nothing is watched".into());
+        return;
+    };
+    let text = match mode {
+        InputMode::Filter => watch
+            .store
+            .filter()
+            .map(|f| f.source().to_string())
+            .unwrap_or_default(),
+        InputMode::Command => String::new(),
+    };
+    watch.input = Some(WatchInput { mode, text });
+    model.dirty = true;
+}
+
+/// Whether the watch pane's input is open (it then takes every key).
+pub fn input_open(model: &Model) -> bool {
+    model.watch.as_ref().is_some_and(|w| w.input.is_some())
+}
+
+/// A key while the input is open: text, Backspace, Tab (commands: completion), Enter applies,
+/// Esc closes (the filter input also clears the filter).
+pub fn on_input_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    let Some(watch) = model.watch.as_mut() else {
+        return Vec::new();
+    };
+    let Some(input) = watch.input.as_mut() else {
+        return Vec::new();
+    };
+    model.dirty = true;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            if input.mode == InputMode::Filter {
+                watch.store.set_filter(None);
+                watch.view = TableView::default();
+            }
+            watch.input = None;
+        }
+        KeyCode::Backspace => {
+            input.text.pop();
+        }
+        KeyCode::Tab if input.mode == InputMode::Command => {
+            if let Some(done) = complete(&input.text) {
+                input.text = done;
+            }
+        }
+        KeyCode::Char('u') if ctrl => input.text.clear(),
+        KeyCode::Char(c) if !ctrl => input.text.push(c),
+        KeyCode::Enter => {
+            let input = watch.input.take().unwrap_or(WatchInput {
+                mode: InputMode::Command,
+                text: String::new(),
+            });
+            return match input.mode {
+                InputMode::Filter => {
+                    apply_filter(model, &input.text);
+                    Vec::new()
+                }
+                InputMode::Command => run_command(model, &input.text),
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn apply_filter(model: &mut Model, text: &str) {
+    let Some(watch) = model.watch.as_mut() else {
+        return;
+    };
+    match Filter::parse(text) {
+        Ok(filter) => {
+            watch.store.set_filter(filter);
+            watch.view = TableView::default();
+        }
+        Err(error) => {
+            model.flash = Some(format!("filter not applied: {error}"));
+            watch.input = Some(WatchInput {
+                mode: InputMode::Filter,
+                text: text.to_string(),
+            });
+        }
+    }
+}
+
+/// Runs a command-bar line: switches kind or namespace, or flashes why it cannot.
+pub fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
+    match parse_command(line) {
+        Ok(WatchCommand::Kind(kind)) => {
+            let namespace = model.watch.as_ref().and_then(|w| w.namespace.clone());
+            switch(model, kind, namespace)
+        }
+        Ok(WatchCommand::Namespace(namespace)) => {
+            let kind = model
+                .watch
+                .as_ref()
+                .map_or(WatchKind::Pods, |w| w.target.kind);
+            switch(model, kind, namespace)
+        }
+        Err(message) => {
+            model.flash = Some(message);
+            Vec::new()
+        }
+    }
+}
+
+/// Watches `kind` in `namespace` (cluster-scoped kinds: everywhere): the old watcher is
+/// stopped and a new one starts; the pane shows "syncing" until its list is done.
+pub fn switch(model: &mut Model, kind: WatchKind, namespace: Option<String>) -> Vec<Effect> {
+    let Some(old) = model.watch.as_ref() else {
+        model.flash = Some("no cluster: nothing is watched".into());
+        return Vec::new();
+    };
+    let old_id = old.id;
+    let target = WatchTarget {
+        kind,
+        namespace: if kind.namespaced() {
+            namespace.clone()
+        } else {
+            None
+        },
+    };
+    let mut state = WatchState::new(old_id + 1, target);
+    state.namespace = namespace;
+    let start = state.start_effect();
+    model.watch = Some(state);
+    model.dirty = true;
+    vec![Effect::StopWatch { id: old_id }, start]
 }

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use crate::app::msg::Msg;
 use crate::app::watch::{WatchKind, WatchTarget};
-use crate::live::projection::PodRow;
+use crate::live::projection::{DeploymentRow, EventRow, NodeRow, PodRow, ServiceRow};
 use crate::live::store::Change;
 use crate::live::watch::{self, WatchSpec};
 
@@ -83,6 +83,10 @@ pub async fn run(
     // Dropping the handle (when this task is aborted) stops the watcher.
     let _handle = match target.kind {
         WatchKind::Pods => watch::spawn::<PodRow>(client, spec, batches),
+        WatchKind::Deployments => watch::spawn::<DeploymentRow>(client, spec, batches),
+        WatchKind::Services => watch::spawn::<ServiceRow>(client, spec, batches),
+        WatchKind::Nodes => watch::spawn::<NodeRow>(client, spec, batches),
+        WatchKind::Events => watch::spawn::<EventRow>(client, spec, batches),
     };
     while let Some(changes) = received.recv().await {
         if tx.send(Msg::Watch { id, changes }).await.is_err() {

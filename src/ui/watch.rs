@@ -1,12 +1,16 @@
-//! The watch pane: the live `ResourceTable` of the pane's store inside the pane's frame.
+//! The watch pane: the live `ResourceTable` of the pane's store inside the pane's frame, and
+//! the filter (`/`) or command (`:`) input on its last line while open.
 //! Ages are as of the draw: an idle pane is not redrawn just to age its rows.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Block;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::app::watch::WatchState;
 use crate::ui::resource_table::{DrawTime, ResourceTable, TableView};
+use crate::ui::theme;
 
 pub fn draw(
     frame: &mut Frame<'_>,
@@ -27,8 +31,21 @@ pub fn draw_at(
     area: Rect,
     time: DrawTime,
 ) {
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(input) = &watch.input
+        && inner.height > 0
+    {
+        inner.height -= 1;
+        let line = Rect::new(inner.x, inner.y + inner.height, inner.width, 1);
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(input.line(), theme::title(true)),
+                Span::styled(" ", Style::default().add_modifier(Modifier::REVERSED)),
+            ])),
+            line,
+        );
+    }
     let view = watch
         .view
         .follow(watch.store.visible_len(), TableView::rows_in(inner));
