@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::app::effect::Effect;
 use crate::app::model::Model;
 use crate::live::projection::{DeploymentRow, EventRow, KnownKind, NodeRow, PodRow, ServiceRow};
-use crate::live::store::{Change, Filter, Sort, Store};
+use crate::live::store::{Change, Filter, Sort, Store, SyncState};
 use crate::ui::resource_table::TableView;
 
 /// The kinds the pane can watch, each with its compact projection.
@@ -422,4 +422,61 @@ pub fn switch(model: &mut Model, kind: WatchKind, namespace: Option<String>) -> 
     model.watch = Some(state);
     model.dirty = true;
     vec![Effect::StopWatch { id: old_id }, start]
+}
+
+/// Most rows of the watch pane the planner sees.
+pub const VIEW_ROWS: usize = 20;
+/// Most characters of the watch pane's text the planner sees.
+pub const VIEW_CHARS: usize = 4000;
+
+/// The watch pane as the planner sees it: kind, namespace, filter, counts and sync state, the
+/// selected row and up to [`VIEW_ROWS`] rows in view, one per line as the table shows them
+/// (ages as of now). Redacted and capped at [`VIEW_CHARS`]; `None` without a watch pane.
+pub fn planner_view(model: &Model) -> Option<String> {
+    let height = table_rows(model).min(VIEW_ROWS);
+    let watch = model.watch.as_ref()?;
+    let store = &watch.store;
+    let counts = store.counts();
+    let mut text = format!(
+        "{} in {}: {} shown of {}",
+        store.kind(),
+        store.namespace().unwrap_or("all namespaces"),
+        counts.shown,
+        counts.total,
+    );
+    if let Some(filter) = store.filter() {
+        text.push_str(&format!(" (filter `{}`)", filter.source()));
+    }
+    text.push_str(match store.state() {
+        SyncState::Syncing => ", still listing",
+        SyncState::Live => ", live",
+        SyncState::Reconnecting { .. } => ", reconnecting (rows may be stale)",
+    });
+    text.push('\n');
+    let now = jiff::Timestamp::now().as_second();
+    let line = |row: &crate::live::row::Row| {
+        let mut cells = vec![row.name.to_string()];
+        if store.namespace().is_none() && !row.namespace.is_empty() {
+            cells.insert(0, row.namespace.to_string());
+        }
+        cells.extend(row.cells.iter().map(|cell| cell.render(now)));
+        cells.join("  ")
+    };
+    let titles: Vec<&str> = store.columns().iter().map(|(_, c)| c.title).collect();
+    let view = watch.view.follow(store.visible_len(), height);
+    if let Some(row) = store.visible_row(view.selected) {
+        text.push_str(&format!("selected: {}\n", line(row)));
+    }
+    text.push_str(&titles.join("  "));
+    text.push('\n');
+    for row in store.visible(view.offset, height) {
+        text.push_str(&line(row));
+        text.push('\n');
+    }
+    let mut text = crate::agent::redact::redact_text(&text).text;
+    if text.chars().count() > VIEW_CHARS {
+        text = text.chars().take(VIEW_CHARS).collect();
+        text.push_str("\n…(cut)");
+    }
+    Some(text)
 }
