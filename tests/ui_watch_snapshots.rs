@@ -129,3 +129,31 @@ fn an_outage_keeps_the_rows_and_says_why() {
     });
     insta::assert_snapshot!("watch_outage_160x48", frame(&mut c).backend());
 }
+
+#[test]
+fn the_yaml_of_a_row() {
+    let mut c = live(160, 48);
+    let effects = c.send(Msg::Key(KeyEvent::new(
+        KeyCode::Char('y'),
+        KeyModifiers::NONE,
+    )));
+    let id = effects
+        .iter()
+        .find_map(|effect| match effect {
+            kubevibe::app::effect::Effect::Fetch { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let pod = json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": { "name": "checkout-5c6b7-xk2lp", "namespace": "default", "labels": { "app": "checkout" } },
+        "spec": { "containers": [{ "name": "app", "image": "shop/checkout:1.4.2",
+            "env": [{ "name": "API_TOKEN", "value": "tok-abcdef0123456789abcdef" }] }] },
+        "status": { "phase": "Running" }
+    });
+    c.send(Msg::Fetched {
+        id,
+        result: Ok(pod),
+    });
+    insta::assert_snapshot!("watch_yaml_160x48", frame(&mut c).backend());
+}

@@ -1,7 +1,7 @@
 //! The watch pane end to end with the real effect runner against the simulator: the runner
 //! builds the kube client from the kubeconfig and context, the pane's store fills with the
 //! scenario's pods, a pod deleted on the server disappears from it, and `:deploy` switches
-//! the pane to the deployments.
+//! the pane to the deployments, `y` shows one as YAML and Enter lists its pods.
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/sim.rs"]
@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, DeleteParams, ListParams};
@@ -81,6 +82,23 @@ impl Harness {
     }
 }
 
+impl Harness {
+    fn key(&mut self, code: KeyCode) {
+        let key = Msg::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        for effect in update(&mut self.model, key, Instant::now()) {
+            self.runner.run(effect);
+        }
+    }
+
+    fn position(&self, name: &str) -> usize {
+        let store = &self.model.watch.as_ref().unwrap().store;
+        store
+            .visible(0, usize::MAX)
+            .position(|row| row.name == name)
+            .unwrap()
+    }
+}
+
 fn names(model: &Model) -> BTreeSet<String> {
     let watch = model.watch.as_ref().unwrap();
     watch
@@ -113,6 +131,7 @@ async fn the_pane_fills_with_the_scenarios_pods_and_follows_deletes() {
     .await;
 
     let mut harness = Harness::new(sim.kubeconfig.clone(), sim::CONTEXT);
+    harness.model.focus = kubevibe::app::model::Pane::Watch;
     assert_eq!(state(&harness.model), SyncState::Syncing);
     harness
         .until("the first list", |model| state(model) == SyncState::Live)
@@ -168,6 +187,35 @@ async fn the_pane_fills_with_the_scenarios_pods_and_follows_deletes() {
         harness.model.watch.as_ref().unwrap().store.kind(),
         "deployments"
     );
+
+    // `y` reads the selected deployment in full and shows it as YAML.
+    let at = harness.position("checkout");
+    harness.model.watch.as_mut().unwrap().view.selected = at;
+    harness.key(KeyCode::Char('y'));
+    harness
+        .until("the YAML", kubevibe::app::watch::yaml_open)
+        .await;
+    let yaml = harness.model.watch.as_ref().unwrap().yaml.clone().unwrap();
+    assert!(yaml.text.contains("kind: Deployment"), "{}", yaml.text);
+    assert!(yaml.text.contains("name: checkout"), "{}", yaml.text);
+    harness.key(KeyCode::Esc);
+
+    // Enter on it watches the pods its selector matches.
+    harness.key(KeyCode::Enter);
+    harness
+        .until("the deployment's pods", |model| {
+            let store = &model.watch.as_ref().unwrap().store;
+            store.kind().starts_with("pods -l ") && store.state() == &SyncState::Live
+        })
+        .await;
+    let checkout = server_names(&pods).await;
+    let checkout: BTreeSet<String> = checkout
+        .into_iter()
+        .filter(|name| name.starts_with("checkout-"))
+        .collect();
+    harness
+        .until("only checkout's pods", |model| names(model) == checkout)
+        .await;
 }
 
 async fn server_names(pods: &Api<Pod>) -> BTreeSet<String> {

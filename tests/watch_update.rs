@@ -52,6 +52,7 @@ fn a_cockpit_with_a_context_watches_pods_in_its_namespace() {
             target: WatchTarget {
                 kind: WatchKind::Pods,
                 namespace: Some("shop".into()),
+                labels: None,
             },
         }]
     );
@@ -301,6 +302,7 @@ fn start(id: u64, kind: WatchKind, namespace: Option<&str>) -> Effect {
         target: WatchTarget {
             kind,
             namespace: namespace.map(str::to_string),
+            labels: None,
         },
     }
 }
@@ -499,4 +501,137 @@ fn without_a_cluster_the_turn_has_no_watch_view() {
     let mut model = model(None);
     let turn = planner_turn(&mut model, "hi");
     assert!(!turn.contains("Watch pane"), "{turn}");
+}
+
+// ---- reading a row's object: YAML and a deployment's pods ----
+
+use kubevibe::app::watch::ObjectRef;
+
+fn fetch_id(effects: &[Effect]) -> (u64, ObjectRef) {
+    effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::Fetch { id, object } => Some((*id, object.clone())),
+            _ => None,
+        })
+        .expect("a fetch")
+}
+
+#[test]
+fn y_reads_the_selected_object_and_shows_it_redacted_as_yaml() {
+    let mut model = listed(3);
+    press(&mut model, KeyCode::Char('j'));
+    let (id, object) = fetch_id(&press(&mut model, KeyCode::Char('y')));
+    assert_eq!(
+        object,
+        ObjectRef {
+            kind: WatchKind::Pods,
+            namespace: Some("shop".into()),
+            name: "pod-01".into(),
+        }
+    );
+    let pod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": { "name": "pod-01", "namespace": "shop", "managedFields": [{ "manager": "x" }] },
+        "spec": { "containers": [{ "name": "app", "env": [{ "name": "DB_PASSWORD", "value": "hunter2-very-secret" }] }] }
+    });
+    // An answer to an older read is dropped.
+    update(
+        &mut model,
+        Msg::Fetched {
+            id: id + 5,
+            result: Ok(pod.clone()),
+        },
+        Instant::now(),
+    );
+    assert!(!kubevibe::app::watch::yaml_open(&model));
+    update(
+        &mut model,
+        Msg::Fetched {
+            id,
+            result: Ok(pod),
+        },
+        Instant::now(),
+    );
+    let yaml = model.watch.as_ref().unwrap().yaml.clone().unwrap();
+    assert!(yaml.text.contains("kind: Pod"), "{}", yaml.text);
+    assert!(yaml.text.contains("name: pod-01"), "{}", yaml.text);
+    assert!(!yaml.text.contains("managedFields"), "{}", yaml.text);
+    assert!(!yaml.text.contains("hunter2-very-secret"), "{}", yaml.text);
+    // Keys go to the YAML view until Esc closes it.
+    press(&mut model, KeyCode::Char('j'));
+    assert_eq!(model.watch.as_ref().unwrap().yaml.as_ref().unwrap().top, 1);
+    assert_eq!(selected(&model), 1);
+    press(&mut model, KeyCode::Esc);
+    assert!(!kubevibe::app::watch::yaml_open(&model));
+}
+
+#[test]
+fn a_failed_read_flashes_the_reason() {
+    let mut model = listed(1);
+    let (id, _) = fetch_id(&press(&mut model, KeyCode::Char('y')));
+    update(
+        &mut model,
+        Msg::Fetched {
+            id,
+            result: Err("cannot read pods pod-00: 404".into()),
+        },
+        Instant::now(),
+    );
+    assert_eq!(model.flash.as_deref(), Some("cannot read pods pod-00: 404"));
+    assert!(!kubevibe::app::watch::yaml_open(&model));
+}
+
+#[test]
+fn enter_on_a_deployment_watches_the_pods_of_its_selector() {
+    let mut model = listed(0);
+    press(&mut model, KeyCode::Char(':'));
+    type_text(&mut model, "deploy");
+    press(&mut model, KeyCode::Enter);
+    let list = vec![
+        Change::Init,
+        Change::InitRow(row("d", "checkout")),
+        Change::InitDone,
+    ];
+    update(
+        &mut model,
+        Msg::Watch {
+            id: 2,
+            changes: list,
+        },
+        Instant::now(),
+    );
+    let (id, object) = fetch_id(&press(&mut model, KeyCode::Enter));
+    assert_eq!(object.kind, WatchKind::Deployments);
+    assert_eq!(object.name, "checkout");
+    let deployment = serde_json::json!({
+        "metadata": { "name": "checkout" },
+        "spec": { "selector": { "matchLabels": { "app": "checkout", "tier": "web" } } }
+    });
+    let effects = update(
+        &mut model,
+        Msg::Fetched {
+            id,
+            result: Ok(deployment),
+        },
+        Instant::now(),
+    );
+    assert_eq!(
+        effects,
+        vec![
+            Effect::StopWatch { id: 2 },
+            Effect::StartWatch {
+                id: 3,
+                target: WatchTarget {
+                    kind: WatchKind::Pods,
+                    namespace: Some("shop".into()),
+                    labels: Some("app=checkout,tier=web".into()),
+                },
+            },
+        ]
+    );
+    assert_eq!(
+        model.watch.as_ref().unwrap().store.kind(),
+        "pods -l app=checkout,tier=web"
+    );
 }

@@ -63,6 +63,11 @@ pub enum Effect {
         id: u64,
         target: crate::app::watch::WatchTarget,
     },
+    /// Read one object in full; it comes back as `Msg::Fetched { id, .. }`.
+    Fetch {
+        id: u64,
+        object: crate::app::watch::ObjectRef,
+    },
     /// Stop the watcher `id` (its late batches are dropped).
     StopWatch {
         id: u64,

@@ -40,6 +40,7 @@ pub enum Action {
     WatchFilter,
     WatchCommand,
     FlipSort,
+    Open,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -203,7 +204,7 @@ const TABLE: &[Binding] = &[
         name: "approve",
         scope: Scope::Pane,
         defaults: &["y"],
-        help: "plan: approve the waiting step (memory: confirm clearing)",
+        help: "plan: approve the waiting step (memory: confirm clearing) · watch: YAML of the row",
     },
     Binding {
         action: Action::Reject,
@@ -309,6 +310,13 @@ const TABLE: &[Binding] = &[
         scope: Scope::Pane,
         defaults: &["S"],
         help: "watch: flip the sort order",
+    },
+    Binding {
+        action: Action::Open,
+        name: "watch_open",
+        scope: Scope::Pane,
+        defaults: &["enter"],
+        help: "watch: open the row (a deployment: its pods)",
     },
 ];
 

@@ -175,6 +175,7 @@ impl Model {
                 WatchTarget {
                     kind: WatchKind::Pods,
                     namespace: Some(init.cluster.namespace.clone()),
+                    labels: None,
                 },
             )
         });

@@ -223,6 +223,22 @@ impl EffectRunner {
                 self.watches.retain(|_, handle| !handle.is_finished());
                 self.watches.insert(id, task.abort_handle());
             }
+            Effect::Fetch { id, object } => {
+                let tx = self.tx.clone();
+                let kubeconfig = self.workspace.kubeconfig.clone();
+                let context = self.workspace.context.clone();
+                let task = tokio::spawn(async move {
+                    let result = crate::app::watch_task::fetch(
+                        kubeconfig.as_deref(),
+                        context.as_deref(),
+                        &object,
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Fetched { id, result }).await;
+                });
+                self.previews.retain(|handle| !handle.is_finished());
+                self.previews.push(task.abort_handle());
+            }
             Effect::StopWatch { id } => {
                 if let Some(handle) = self.watches.remove(&id) {
                     handle.abort();

@@ -13,6 +13,7 @@ use crate::app::model::{Model, PLACEHOLDER, Pane};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
 use crate::app::transcript::EntryKind;
+use crate::app::watch::FetchPurpose as Purpose;
 use crate::llm::LlmEvent;
 use crate::ui::markdown::MarkdownDoc;
 
@@ -77,6 +78,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.transcript.follow_bottom();
             Vec::new()
         }
+        Msg::Fetched { id, result } => crate::app::watch::on_fetched(model, id, result),
         Msg::Watch { id, changes } => {
             crate::app::watch::on_batch(model, id, changes);
             Vec::new()
@@ -97,6 +99,9 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if model.focus == Pane::Watch && crate::app::watch::input_open(model) {
         return crate::app::watch::on_input_key(model, key);
+    }
+    if model.focus == Pane::Watch && crate::app::watch::yaml_open(model) {
+        return crate::app::watch::on_yaml_key(model, key);
     }
     let scope = if model.focus == Pane::Chat {
         Scope::Chat
@@ -190,6 +195,8 @@ fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect
             crate::app::watch::next_sort_column(model);
             Vec::new()
         }
+        (Pane::Watch, Action::Approve) => crate::app::watch::fetch_selected(model, Purpose::Yaml),
+        (Pane::Watch, Action::Open) => crate::app::watch::open_selected(model),
         (Pane::Watch, Action::FlipSort) => {
             crate::app::watch::flip_sort(model);
             Vec::new()

@@ -60,7 +60,11 @@ impl WatchKind {
 
     /// An empty store with this kind's columns.
     pub fn store(self, namespace: Option<String>) -> Store {
-        let title = self.title();
+        self.store_titled(self.title(), namespace)
+    }
+
+    /// An empty store with this kind's columns and `title` in its header.
+    pub fn store_titled(self, title: &str, namespace: Option<String>) -> Store {
         match self {
             WatchKind::Pods => Store::for_projection::<PodRow>(title, namespace),
             WatchKind::Deployments => Store::for_projection::<DeploymentRow>(title, namespace),
@@ -176,6 +180,33 @@ impl WatchInput {
 pub struct WatchTarget {
     pub kind: WatchKind,
     pub namespace: Option<String>,
+    /// A label selector (a deployment's pods), as `kubectl -l` takes it.
+    pub labels: Option<String>,
+}
+
+/// One object to read in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub kind: WatchKind,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+/// Why an object is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchPurpose {
+    /// `y`: show it as YAML.
+    Yaml,
+    /// Enter on a deployment: watch the pods its selector matches.
+    Selector,
+}
+
+/// An object shown as YAML in the pane, scrolled `top` lines down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlView {
+    pub title: String,
+    pub text: String,
+    pub top: usize,
 }
 
 /// The watch pane: the current watcher's id (batches of older ones are ignored), its target,
@@ -189,13 +220,21 @@ pub struct WatchState {
     pub view: TableView,
     /// The filter or command input, while open.
     pub input: Option<WatchInput>,
+    /// The read in flight (its id and purpose); older answers are dropped.
+    pub fetching: Option<(u64, FetchPurpose, ObjectRef)>,
+    /// The object shown as YAML, while open.
+    pub yaml: Option<YamlView>,
 }
 
 impl WatchState {
     /// A pane about to watch `target` with the watcher `id`; it shows "syncing" until the
     /// first list is done.
     pub fn new(id: u64, target: WatchTarget) -> Self {
-        let store = target.kind.store(target.namespace.clone());
+        let title = match &target.labels {
+            Some(labels) => format!("{} -l {labels}", target.kind.title()),
+            None => target.kind.title().to_string(),
+        };
+        let store = target.kind.store_titled(&title, target.namespace.clone());
         WatchState {
             id,
             namespace: target.namespace.clone(),
@@ -203,6 +242,8 @@ impl WatchState {
             store,
             view: TableView::default(),
             input: None,
+            fetching: None,
+            yaml: None,
         }
     }
 
@@ -403,11 +444,10 @@ pub fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
 /// Watches `kind` in `namespace` (cluster-scoped kinds: everywhere): the old watcher is
 /// stopped and a new one starts; the pane shows "syncing" until its list is done.
 pub fn switch(model: &mut Model, kind: WatchKind, namespace: Option<String>) -> Vec<Effect> {
-    let Some(old) = model.watch.as_ref() else {
+    if model.watch.is_none() {
         model.flash = Some("no cluster: nothing is watched".into());
         return Vec::new();
-    };
-    let old_id = old.id;
+    }
     let target = WatchTarget {
         kind,
         namespace: if kind.namespaced() {
@@ -415,7 +455,16 @@ pub fn switch(model: &mut Model, kind: WatchKind, namespace: Option<String>) -> 
         } else {
             None
         },
+        labels: None,
     };
+    switch_to(model, target, namespace)
+}
+
+fn switch_to(model: &mut Model, target: WatchTarget, namespace: Option<String>) -> Vec<Effect> {
+    let Some(old) = model.watch.as_ref() else {
+        return Vec::new();
+    };
+    let old_id = old.id;
     let mut state = WatchState::new(old_id + 1, target);
     state.namespace = namespace;
     let start = state.start_effect();
@@ -479,4 +528,182 @@ pub fn planner_view(model: &Model) -> Option<String> {
         text.push_str("\n…(cut)");
     }
     Some(text)
+}
+
+/// The selected row as an object to read.
+fn selected_object(model: &Model) -> Option<ObjectRef> {
+    let watch = model.watch.as_ref()?;
+    let row = watch.store.visible_row(watch.view.selected)?;
+    Some(ObjectRef {
+        kind: watch.target.kind,
+        namespace: (!row.namespace.is_empty()).then(|| row.namespace.to_string()),
+        name: row.name.to_string(),
+    })
+}
+
+/// Reads the selected row's object in full for `purpose`.
+pub fn fetch_selected(model: &mut Model, purpose: FetchPurpose) -> Vec<Effect> {
+    let Some(object) = selected_object(model) else {
+        model.flash = Some("no row selected".into());
+        return Vec::new();
+    };
+    let Some(watch) = model.watch.as_mut() else {
+        return Vec::new();
+    };
+    let id = watch.fetching.as_ref().map_or(1, |(id, ..)| id + 1) + watch.id * 1_000_000;
+    watch.fetching = Some((id, purpose, object.clone()));
+    model.flash = Some(format!("reading {} {}…", object.kind.title(), object.name));
+    model.dirty = true;
+    vec![Effect::Fetch { id, object }]
+}
+
+/// Enter on a row: a deployment opens its pods (read from its selector); other kinds show
+/// their YAML.
+pub fn open_selected(model: &mut Model) -> Vec<Effect> {
+    let kind = model.watch.as_ref().map(|w| w.target.kind);
+    if kind == Some(WatchKind::Deployments) {
+        fetch_selected(model, FetchPurpose::Selector)
+    } else {
+        fetch_selected(model, FetchPurpose::Yaml)
+    }
+}
+
+/// The answer of a read: shows the YAML (values that look secret redacted) or switches to the
+/// deployment's pods; a failed read flashes why.
+pub fn on_fetched(
+    model: &mut Model,
+    id: u64,
+    result: Result<serde_json::Value, String>,
+) -> Vec<Effect> {
+    let Some(watch) = model.watch.as_mut() else {
+        return Vec::new();
+    };
+    let Some((expected, purpose, object)) = watch.fetching.clone() else {
+        return Vec::new();
+    };
+    if expected != id {
+        return Vec::new();
+    }
+    watch.fetching = None;
+    model.dirty = true;
+    let mut value = match result {
+        Ok(value) => value,
+        Err(error) => {
+            model.flash = Some(error);
+            return Vec::new();
+        }
+    };
+    model.flash = None;
+    match purpose {
+        FetchPurpose::Yaml => {
+            strip_managed_fields(&mut value);
+            let redacted = crate::agent::redact::redact_json(&mut value);
+            let mut title = format!("{} {}", object.kind.title(), object.name);
+            if redacted > 0 {
+                title.push_str(&format!(" · {redacted} redacted"));
+            }
+            watch.yaml = Some(YamlView {
+                title,
+                text: to_yaml(&value),
+                top: 0,
+            });
+            Vec::new()
+        }
+        FetchPurpose::Selector => match match_labels(&value) {
+            Some(selector) => {
+                let namespace = watch.namespace.clone();
+                let target = WatchTarget {
+                    kind: WatchKind::Pods,
+                    namespace: object.namespace.clone(),
+                    labels: Some(selector),
+                };
+                switch_to(model, target, namespace)
+            }
+            None => {
+                model.flash = Some(format!(
+                    "deployment {} has no spec.selector.matchLabels to find its pods by",
+                    object.name
+                ));
+                Vec::new()
+            }
+        },
+    }
+}
+
+/// `metadata.managedFields` is noise for a reader (kubectl hides it too).
+fn strip_managed_fields(value: &mut serde_json::Value) {
+    if let Some(meta) = value.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        meta.remove("managedFields");
+    }
+}
+
+/// A deployment's `spec.selector.matchLabels` as `k=v,k2=v2`.
+pub fn match_labels(deployment: &serde_json::Value) -> Option<String> {
+    let labels = deployment
+        .pointer("/spec/selector/matchLabels")?
+        .as_object()?;
+    let pairs: Vec<String> = labels
+        .iter()
+        .filter_map(|(k, v)| v.as_str().map(|v| format!("{k}={v}")))
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join(","))
+}
+
+/// JSON as block YAML.
+pub fn to_yaml(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    let mut emitter = yaml_rust::YamlEmitter::new(&mut out);
+    if emitter.dump(&yaml(value)).is_err() {
+        return serde_json::to_string_pretty(value).unwrap_or_default();
+    }
+    out.strip_prefix("---\n").unwrap_or(&out).to_string()
+}
+
+fn yaml(value: &serde_json::Value) -> yaml_rust::Yaml {
+    use serde_json::Value;
+    use yaml_rust::Yaml;
+    match value {
+        Value::Null => Yaml::Null,
+        Value::Bool(b) => Yaml::Boolean(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Yaml::Integer(i),
+            None => Yaml::Real(n.to_string()),
+        },
+        Value::String(s) => Yaml::String(s.clone()),
+        Value::Array(items) => Yaml::Array(items.iter().map(yaml).collect()),
+        Value::Object(map) => Yaml::Hash(
+            map.iter()
+                .map(|(k, v)| (Yaml::String(k.clone()), yaml(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Whether the pane shows an object's YAML (it then takes the keys).
+pub fn yaml_open(model: &Model) -> bool {
+    model.watch.as_ref().is_some_and(|w| w.yaml.is_some())
+}
+
+/// Keys over the YAML: Esc or q closes, j/k/arrows/PgUp/PgDn/g/G scroll.
+pub fn on_yaml_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
+    let page = table_rows(model);
+    let Some(watch) = model.watch.as_mut() else {
+        return Vec::new();
+    };
+    let Some(view) = watch.yaml.as_mut() else {
+        return Vec::new();
+    };
+    let last = view.text.lines().count().saturating_sub(1);
+    model.dirty = true;
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => watch.yaml = None,
+        KeyCode::Char('j') | KeyCode::Down => view.top = (view.top + 1).min(last),
+        KeyCode::Char('k') | KeyCode::Up => view.top = view.top.saturating_sub(1),
+        KeyCode::PageDown => view.top = (view.top + page).min(last),
+        KeyCode::PageUp => view.top = view.top.saturating_sub(page),
+        KeyCode::Char('g') | KeyCode::Home => view.top = 0,
+        KeyCode::Char('G') | KeyCode::End => view.top = last,
+        _ => {}
+    }
+    Vec::new()
 }

@@ -9,7 +9,7 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use tokio::sync::mpsc;
 
 use crate::app::msg::Msg;
-use crate::app::watch::{WatchKind, WatchTarget};
+use crate::app::watch::{ObjectRef, WatchKind, WatchTarget};
 use crate::live::projection::{DeploymentRow, EventRow, NodeRow, PodRow, ServiceRow};
 use crate::live::store::Change;
 use crate::live::watch::{self, WatchSpec};
@@ -79,6 +79,9 @@ pub async fn run(
     if let Some(namespace) = &target.namespace {
         spec = spec.namespace(namespace.clone());
     }
+    if let Some(selector) = &target.labels {
+        spec = spec.labels(selector.clone());
+    }
     let (batches, mut received) = mpsc::channel(BATCHES);
     // Dropping the handle (when this task is aborted) stops the watcher.
     let _handle = match target.kind {
@@ -93,4 +96,26 @@ pub async fn run(
             return;
         }
     }
+}
+
+/// Reads `object` in full with `Api<DynamicObject>::get`, as JSON.
+pub async fn fetch(
+    kubeconfig: Option<&std::path::Path>,
+    context: Option<&str>,
+    object: &ObjectRef,
+) -> Result<serde_json::Value, String> {
+    let client = client(kubeconfig, context).await?;
+    let resource = object.kind.api_resource();
+    let api: kube::Api<kube::api::DynamicObject> = match &object.namespace {
+        Some(namespace) => kube::Api::namespaced_with(client, namespace, &resource),
+        None => kube::Api::all_with(client, &resource),
+    };
+    let found = api.get(&object.name).await.map_err(|error| {
+        format!(
+            "cannot read {} {}: {error}",
+            object.kind.title(),
+            object.name
+        )
+    })?;
+    serde_json::to_value(found).map_err(|error| format!("cannot encode {}: {error}", object.name))
 }

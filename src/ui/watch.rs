@@ -1,5 +1,5 @@
 //! The watch pane: the live `ResourceTable` of the pane's store inside the pane's frame, and
-//! the filter (`/`) or command (`:`) input on its last line while open.
+//! the filter (`/`) or command (`:`) input on its last line while open, or an object's YAML.
 //! Ages are as of the draw: an idle pane is not redrawn just to age its rows.
 
 use ratatui::Frame;
@@ -31,6 +31,15 @@ pub fn draw_at(
     area: Rect,
     time: DrawTime,
 ) {
+    if let Some(yaml) = &watch.yaml {
+        let block = block.title_bottom(Line::styled(
+            format!(" {} · Esc closes ", yaml.title),
+            theme::title(focused),
+        ));
+        let lines: Vec<Line<'_>> = yaml.text.lines().skip(yaml.top).map(Line::raw).collect();
+        frame.render_widget(Paragraph::new(lines).block(block), area);
+        return;
+    }
     let mut inner = block.inner(area);
     frame.render_widget(block, area);
     if let Some(input) = &watch.input
