@@ -107,6 +107,9 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
                 namespace: "shop".into(),
                 demo: true,
             };
+            // A kubeconfig left by an earlier demo points at a server that is gone; the watch
+            // pane waits for the new one instead.
+            let _ = std::fs::remove_file(&kubeconfig);
             (
                 cluster,
                 Some(DemoCluster::spawn(kubeconfig.clone())),
@@ -184,6 +187,11 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
     }
     let mut runner =
         EffectRunner::new(Arc::clone(&provider), tx, history).with_workspace(workspace);
+    // The watch pane's watcher builds its kube client in the background: the first frame
+    // does not wait for the cluster.
+    for effect in crate::app::watch::start(&model) {
+        runner.run(effect);
+    }
     let input = crossterm::event::EventStream::new();
     let result =
         crate::app::run::run(&mut guard.terminal, &mut model, &mut runner, input, &mut rx).await;

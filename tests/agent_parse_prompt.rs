@@ -70,6 +70,7 @@ fn the_request_carries_the_prompt_history_and_a_compact_preamble() {
     let context = ClusterContext {
         context: Some("prod-eu".into()),
         namespace: Some("checkout".into()),
+        view: None,
     };
     let request = build_planner_request(
         PLANNER_SYSTEM_PROMPT,

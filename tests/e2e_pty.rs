@@ -100,3 +100,18 @@ fn demo_plan_is_approved_and_kubectl_runs_against_the_demo_cluster() {
     assert!(app.wait_exit(WAIT), "kubevibe exited with a failure");
     app.assert_terminal_restored();
 }
+
+#[test]
+fn the_demo_watch_pane_shows_checkout_crashlooping() {
+    let mut app = PtyApp::spawn(&["demo"], 160, 48);
+    app.wait_for("DEMO ⎈ kubevibe-demo", WAIT);
+    app.wait_until(WAIT, "live checkout pods in CrashLoopBackOff", |s| {
+        s.contains("pods · shop")
+            && s.contains("● live")
+            && s.lines()
+                .any(|l| l.contains("checkout-") && l.contains("CrashLoopBackOff"))
+    });
+    app.send(b"\x03");
+    assert!(app.wait_exit(WAIT), "kubevibe exited with a failure");
+    app.assert_terminal_restored();
+}

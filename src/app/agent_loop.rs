@@ -158,6 +158,7 @@ fn send_turn(model: &mut Model, text: &str, now: Instant) -> Vec<Effect> {
     let context = ClusterContext {
         context: model.agent.target.context.clone(),
         namespace: Some(model.agent.target.namespace.clone()),
+        view: crate::app::watch::planner_view(model),
     };
     let agent = &mut model.agent;
     let skip = agent.history.len().saturating_sub(CONTEXT_MESSAGES);

@@ -57,6 +57,21 @@ pub enum Effect {
     },
     /// Append one record to the audit log.
     Audit(AuditEntry),
+    /// Start watching `target`; batches come back as `Msg::Watch { id, .. }` until the
+    /// watcher is stopped.
+    StartWatch {
+        id: u64,
+        target: crate::app::watch::WatchTarget,
+    },
+    /// Read one object in full; it comes back as `Msg::Fetched { id, .. }`.
+    Fetch {
+        id: u64,
+        object: crate::app::watch::ObjectRef,
+    },
+    /// Stop the watcher `id` (its late batches are dropped).
+    StopWatch {
+        id: u64,
+    },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
 }

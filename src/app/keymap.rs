@@ -38,6 +38,10 @@ pub enum Action {
     CycleMode,
     PromptViewer,
     ViewOutput,
+    WatchFilter,
+    WatchCommand,
+    FlipSort,
+    Open,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -201,7 +205,7 @@ const TABLE: &[Binding] = &[
         name: "approve",
         scope: Scope::Pane,
         defaults: &["y"],
-        help: "plan: approve the waiting step (memory: confirm clearing)",
+        help: "plan: approve the waiting step (memory: confirm clearing) · watch: YAML of the row",
     },
     Binding {
         action: Action::Reject,
@@ -250,7 +254,7 @@ const TABLE: &[Binding] = &[
         name: "save_output",
         scope: Scope::Pane,
         defaults: &["s"],
-        help: "plan: save the selected command's full output",
+        help: "plan: save the selected command's full output · watch: next sort column",
     },
     Binding {
         action: Action::ClearMemory,
@@ -293,6 +297,34 @@ const TABLE: &[Binding] = &[
         scope: Scope::Pane,
         defaults: &["q"],
         help: "quit",
+    },
+    Binding {
+        action: Action::WatchFilter,
+        name: "watch_filter",
+        scope: Scope::Pane,
+        defaults: &["/"],
+        help: "watch: filter rows (text, ~regex, ! inverts; Esc clears)",
+    },
+    Binding {
+        action: Action::WatchCommand,
+        name: "watch_command",
+        scope: Scope::Pane,
+        defaults: &[":"],
+        help: "watch: command (:pods :deploy :svc :nodes :events :ns NAME :all; Tab completes)",
+    },
+    Binding {
+        action: Action::FlipSort,
+        name: "watch_sort_order",
+        scope: Scope::Pane,
+        defaults: &["S"],
+        help: "watch: flip the sort order",
+    },
+    Binding {
+        action: Action::Open,
+        name: "watch_open",
+        scope: Scope::Pane,
+        defaults: &["enter"],
+        help: "watch: open the row (a deployment: its pods)",
     },
 ];
 

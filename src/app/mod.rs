@@ -17,3 +17,5 @@ pub mod runtime;
 pub mod stream;
 pub mod transcript;
 pub mod update;
+pub mod watch;
+pub mod watch_task;

@@ -11,6 +11,7 @@ use crate::app::memory::{DEFAULT_MEMORY_CHARS, MemoryState};
 use crate::app::plan::{PlanState, Target};
 use crate::app::stream::{StreamState, UsageTotals};
 use crate::app::transcript::{EntryKind, Transcript};
+use crate::app::watch::{WatchKind, WatchState, WatchTarget};
 use crate::pricing::Price;
 use crate::ui::layout::CockpitLayout;
 use crate::ui::markdown::MarkdownDoc;
@@ -146,6 +147,8 @@ pub struct Model {
     /// The plan on screen.
     pub plan: Option<PlanState>,
     pub memory: MemoryState,
+    /// The watch pane (`None` without a cluster context).
+    pub watch: Option<WatchState>,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
     /// A read-only text viewer over the panes (the last prompt, a command's full output).
@@ -184,8 +187,19 @@ impl Model {
             context: init.cluster.context.clone(),
             namespace: init.cluster.namespace.clone(),
         };
+        let watch = init.cluster.context.as_ref().map(|_| {
+            WatchState::new(
+                1,
+                WatchTarget {
+                    kind: WatchKind::Pods,
+                    namespace: Some(init.cluster.namespace.clone()),
+                    labels: None,
+                },
+            )
+        });
         Self {
             focus: Pane::Chat,
+            watch,
             transcript,
             input,
             stream: StreamState::Idle,

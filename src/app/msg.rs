@@ -40,6 +40,16 @@ pub enum Msg {
         text: String,
         error: bool,
     },
+    /// A batch of changes from the watcher started as `id` (stale watchers are ignored).
+    Watch {
+        id: u64,
+        changes: Vec<crate::live::store::Change>,
+    },
+    /// The object asked for by `Effect::Fetch { id, .. }`, or why it could not be read.
+    Fetched {
+        id: u64,
+        result: Result<serde_json::Value, String>,
+    },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
 }

@@ -63,6 +63,7 @@ pub struct EffectRunner {
     commands: HashMap<u64, (RunningCommand, AbortHandle)>,
     previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
+    watches: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -80,6 +81,7 @@ impl EffectRunner {
             commands: HashMap::new(),
             previews: Vec::new(),
             timers: HashMap::new(),
+            watches: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -210,6 +212,38 @@ impl EffectRunner {
                     }
                 }
             }
+            Effect::StartWatch { id, target } => {
+                let task = tokio::spawn(crate::app::watch_task::run(
+                    id,
+                    target,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.watches.retain(|_, handle| !handle.is_finished());
+                self.watches.insert(id, task.abort_handle());
+            }
+            Effect::Fetch { id, object } => {
+                let tx = self.tx.clone();
+                let kubeconfig = self.workspace.kubeconfig.clone();
+                let context = self.workspace.context.clone();
+                let task = tokio::spawn(async move {
+                    let result = crate::app::watch_task::fetch(
+                        kubeconfig.as_deref(),
+                        context.as_deref(),
+                        &object,
+                    )
+                    .await;
+                    let _ = tx.send(Msg::Fetched { id, result }).await;
+                });
+                self.previews.retain(|handle| !handle.is_finished());
+                self.previews.push(task.abort_handle());
+            }
+            Effect::StopWatch { id } => {
+                if let Some(handle) = self.watches.remove(&id) {
+                    handle.abort();
+                }
+            }
             Effect::Quit => self.shutdown(),
         }
     }
@@ -242,7 +276,8 @@ impl EffectRunner {
             running.cancel();
             forward.abort();
         }
-        for (_, handle) in self.streams.drain().chain(self.timers.drain()) {
+        let tasks = self.streams.drain().chain(self.timers.drain());
+        for (_, handle) in tasks.chain(self.watches.drain()) {
             handle.abort();
         }
         for handle in self.previews.drain(..) {

@@ -13,6 +13,7 @@ use crate::app::model::{Model, PLACEHOLDER, Pane, Viewer};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
 use crate::app::transcript::EntryKind;
+use crate::app::watch::FetchPurpose as Purpose;
 use crate::llm::LlmEvent;
 use crate::ui::markdown::MarkdownDoc;
 
@@ -77,6 +78,11 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.transcript.follow_bottom();
             Vec::new()
         }
+        Msg::Fetched { id, result } => crate::app::watch::on_fetched(model, id, result),
+        Msg::Watch { id, changes } => {
+            crate::app::watch::on_batch(model, id, changes);
+            Vec::new()
+        }
         Msg::Shutdown => quit(model),
     }
 }
@@ -90,6 +96,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if model.help_open {
         return on_help_key(model, key);
+    }
+    if model.focus == Pane::Watch && crate::app::watch::input_open(model) {
+        return crate::app::watch::on_input_key(model, key);
+    }
+    if model.focus == Pane::Watch && crate::app::watch::yaml_open(model) {
+        return crate::app::watch::on_yaml_key(model, key);
     }
     let scope = if model.focus == Pane::Chat {
         Scope::Chat
@@ -187,6 +199,24 @@ fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect
         (Pane::Plan, Action::ApproveReads) => agent_loop::approve_reads(model, now),
         (Pane::Plan, Action::Copy) => agent_loop::copy_selected(model),
         (Pane::Plan, Action::SaveOutput) => agent_loop::save_output(model),
+        (Pane::Watch, Action::SaveOutput) => {
+            crate::app::watch::next_sort_column(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::Approve) => crate::app::watch::fetch_selected(model, Purpose::Yaml),
+        (Pane::Watch, Action::Open) => crate::app::watch::open_selected(model),
+        (Pane::Watch, Action::FlipSort) => {
+            crate::app::watch::flip_sort(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::WatchFilter) => {
+            crate::app::watch::open_input(model, crate::app::watch::InputMode::Filter);
+            Vec::new()
+        }
+        (Pane::Watch, Action::WatchCommand) => {
+            crate::app::watch::open_input(model, crate::app::watch::InputMode::Command);
+            Vec::new()
+        }
         (Pane::Memory, Action::Edit) => {
             let text = model.memory.text().to_string();
             model.editor = Some(Editor::new(EditPurpose::EditMemory, &text));
@@ -314,6 +344,10 @@ fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
 
 /// The chat transcript scrolls; in the plan pane the keys move the selected step.
 fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
+    if pane == Pane::Watch {
+        crate::app::watch::move_selection(model, delta);
+        return;
+    }
     if pane == Pane::Plan {
         if let Some(plan) = &mut model.plan {
             plan.select(match delta {

@@ -13,4 +13,5 @@ pub mod resource_table;
 pub mod status;
 pub mod svg;
 pub mod theme;
+pub mod watch;
 pub mod wrap;

@@ -27,6 +27,12 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, pane: Pane, area: Rect) {
         crate::ui::plan::draw(frame, model, plan, block, area);
         return;
     }
+    if pane == Pane::Watch
+        && let Some(watch) = &model.watch
+    {
+        crate::ui::watch::draw(frame, watch, focused, block, area);
+        return;
+    }
     if pane == Pane::Memory && !model.memory.text().is_empty() {
         let lines: Vec<Line<'_>> = model.memory.text().lines().map(Line::raw).collect();
         frame.render_widget(

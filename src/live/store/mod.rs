@@ -17,7 +17,7 @@ use crate::live::projection::Projection;
 use crate::live::row::{Column, ColumnId, Row, Tone, column};
 
 /// What the watcher reports, in the order it happened.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// A (re)list starts; the rows on screen stay until it is done.
     Init,
