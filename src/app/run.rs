@@ -1,5 +1,6 @@
 //! The event loop: select over terminal input, task results and the frame timer; update the
-//! model for everything queued, then draw once if something changed — at most 60 times a second.
+//! model for everything queued, then draw once if something changed — at most 60 times a second
+//! for output, and at once (at most every 8 ms) for the operator's own keys.
 
 use std::time::{Duration, Instant};
 
@@ -19,6 +20,9 @@ use crate::ui;
 pub const FRAME: Duration = Duration::from_micros(16_667);
 /// Most messages handled between two chances to draw, so a flood cannot starve the screen.
 const BATCH: usize = 4096;
+/// Shortest time between a draw and one for the operator's own input: a key is shown at once
+/// rather than in the next frame slot, while a flood of keys still cannot draw more often.
+const INPUT_FRAME: Duration = Duration::from_millis(8);
 
 /// Terminal events the loop understands, already turned into `Msg`s (None = ignored).
 pub fn to_msg(event: crossterm::event::Event) -> Option<Msg> {
@@ -78,10 +82,26 @@ where
             () = sleep_until(due) => None,
         };
         let now = Instant::now();
+        let operator = matches!(
+            first,
+            Some(Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(_) | Msg::Resize { .. })
+        );
         if let Some(msg) = first {
             for effect in update(model, msg, now) {
                 runner.run(effect);
             }
+        }
+        // The operator's input is drawn before the queue is drained: a key pressed while
+        // output floods in shows within a frame's drawing time, not after the next slot.
+        if operator
+            && model.dirty
+            && !model.quitting
+            && last_draw.is_none_or(|at| now.duration_since(at) >= INPUT_FRAME)
+        {
+            draw(terminal, model)?;
+            frames += 1;
+            last_draw = Some(Instant::now());
+            continue;
         }
         // Drain what is already queued before drawing again.
         for _ in 0..BATCH {
