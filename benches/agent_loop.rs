@@ -16,7 +16,7 @@ use kubevibe::app::command::ExecEvent;
 use kubevibe::app::effect::Effect;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
-use kubevibe::app::run::{FRAME, draw};
+use kubevibe::app::run::{FRAME, draw, input_frame_due};
 use kubevibe::app::runtime::{CHANNEL_CAPACITY, EffectRunner, Workspace};
 use kubevibe::app::update::update;
 use kubevibe::llm::LlmEvent;
@@ -195,8 +195,9 @@ struct FloodFigures {
 }
 
 /// One approved `get events` printing 100 000 lines, handled by a loop shaped like
-/// `app::run::run` (select over keys, runner messages and the frame timer; drain up to the
-/// batch limit; draw when dirty at most once per frame), with Tab pressed every few ms.
+/// `app::run::run` (select over keys, runner messages and the frame timer; a key is drawn at
+/// once when `input_frame_due`; drain up to the batch limit; draw when dirty at most once per
+/// frame), with Tab pressed every few ms.
 async fn flood_once() -> FloodFigures {
     let (mut runner, mut rx) = runner();
     let mut model = model_with_plan(GET_EVENTS, Instant::now());
@@ -265,6 +266,17 @@ async fn flood_once() -> FloodFigures {
         }
         if let Some(at) = injected_at {
             handled.push(at.elapsed());
+            // As `app::run::run` does: the operator's input is drawn before the queue drains.
+            if model.dirty && input_frame_due(last_draw, now) {
+                let drawing = Instant::now();
+                draw(&mut terminal, &mut model).expect("a frame draws");
+                frames += 1;
+                let drawn = Instant::now();
+                draws.push(drawn - drawing);
+                last_draw = Some(drawn);
+                key_latencies.extend(pending_keys.drain(..).map(|at| drawn - at));
+                continue;
+            }
         }
         for _ in 0..BATCH {
             let Ok(msg) = rx.try_recv() else { break };

@@ -93,11 +93,7 @@ where
         }
         // The operator's input is drawn before the queue is drained: a key pressed while
         // output floods in shows within a frame's drawing time, not after the next slot.
-        if operator
-            && model.dirty
-            && !model.quitting
-            && last_draw.is_none_or(|at| now.duration_since(at) >= INPUT_FRAME)
-        {
+        if operator && model.dirty && !model.quitting && input_frame_due(last_draw, now) {
             draw(terminal, model)?;
             frames += 1;
             last_draw = Some(Instant::now());
@@ -111,6 +107,12 @@ where
             }
         }
     }
+}
+
+/// Whether the operator's input may be drawn at once: the last draw is at least
+/// [`INPUT_FRAME`] ago (or there was none).
+pub fn input_frame_due(last_draw: Option<Instant>, now: Instant) -> bool {
+    last_draw.is_none_or(|at| now.duration_since(at) >= INPUT_FRAME)
 }
 
 async fn sleep_until(due: Option<Instant>) {
