@@ -16,7 +16,7 @@ use kubevibe::app::command::ExecEvent;
 use kubevibe::app::effect::Effect;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
-use kubevibe::app::run::{FRAME, draw, input_frame_due};
+use kubevibe::app::run::{DRAIN_BUDGET, FRAME, draw, input_frame_due};
 use kubevibe::app::runtime::{CHANNEL_CAPACITY, EffectRunner, Workspace};
 use kubevibe::app::update::update;
 use kubevibe::llm::LlmEvent;
@@ -196,8 +196,8 @@ struct FloodFigures {
 
 /// One approved `get events` printing 100 000 lines, handled by a loop shaped like
 /// `app::run::run` (select over keys, runner messages and the frame timer; a key is drawn at
-/// once when `input_frame_due`; drain up to the batch limit; draw when dirty at most once per
-/// frame), with Tab pressed every few ms.
+/// once when `input_frame_due`; drain up to the batch limit within `DRAIN_BUDGET`; draw when
+/// dirty at most once per frame), with Tab pressed every few ms.
 async fn flood_once() -> FloodFigures {
     let (mut runner, mut rx) = runner();
     let mut model = model_with_plan(GET_EVENTS, Instant::now());
@@ -278,7 +278,11 @@ async fn flood_once() -> FloodFigures {
                 continue;
             }
         }
+        let draining = Instant::now();
         for _ in 0..BATCH {
+            if draining.elapsed() >= DRAIN_BUDGET {
+                break;
+            }
             let Ok(msg) = rx.try_recv() else { break };
             handle(&mut counts, &mut model, &mut runner, msg, now);
         }

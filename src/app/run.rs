@@ -20,6 +20,8 @@ use crate::ui;
 pub const FRAME: Duration = Duration::from_micros(16_667);
 /// Most messages handled between two chances to draw, so a flood cannot starve the screen.
 const BATCH: usize = 4096;
+/// Longest the loop drains queued messages before it looks at input and the frame timer again.
+pub const DRAIN_BUDGET: Duration = Duration::from_millis(4);
 /// Shortest time between a draw and one for the operator's own input: a key is shown at once
 /// rather than in the next frame slot, while a flood of keys still cannot draw more often.
 const INPUT_FRAME: Duration = Duration::from_millis(8);
@@ -99,8 +101,13 @@ where
             last_draw = Some(Instant::now());
             continue;
         }
-        // Drain what is already queued before drawing again.
+        // Drain what is already queued before drawing again, within a time budget so that a
+        // key pressed meanwhile is read soon.
+        let draining = Instant::now();
         for _ in 0..BATCH {
+            if draining.elapsed() >= DRAIN_BUDGET {
+                break;
+            }
             let Ok(msg) = rx.try_recv() else { break };
             for effect in update(model, msg, now) {
                 runner.run(effect);

@@ -21,6 +21,9 @@ use super::process::{abnormal_end, kill_group};
 const READ_SIZE: usize = 64 * 1024;
 /// Reads that were ready at once joined into one batch, at most.
 const READS_PER_BATCH: usize = 64;
+/// Most lines in one `Output` message: the cockpit handles one message at a time, so a
+/// smaller message keeps a key pressed during a flood from waiting behind a huge batch.
+pub const MESSAGE_LINES: usize = 4096;
 /// Lines waiting for the receiver before the pipes are left unread (the child then blocks on
 /// a full pipe instead of the cockpit growing without bound).
 const MAX_PENDING_LINES: usize = 64 * 1024;
@@ -138,8 +141,14 @@ pub(crate) async fn run(
             }
             permit = events.reserve(), if listening && !pending.is_empty() => match permit {
                 Ok(permit) => {
-                    total_lines += pending.len();
-                    permit.send(ExecEvent::Output(std::mem::take(&mut pending)));
+                    let batch = if pending.len() > MESSAGE_LINES {
+                        let rest = pending.split_off(MESSAGE_LINES);
+                        std::mem::replace(&mut pending, rest)
+                    } else {
+                        std::mem::take(&mut pending)
+                    };
+                    total_lines += batch.len();
+                    permit.send(ExecEvent::Output(batch));
                 }
                 Err(_) => listening = false,
             },
