@@ -54,6 +54,8 @@ struct Run {
     started: Option<u32>,
     lines: Vec<OutputLine>,
     messages: usize,
+    /// The most lines one `Output` message carried.
+    largest: usize,
     report: ExecReport,
 }
 
@@ -62,6 +64,7 @@ async fn collect(receiver: &mut mpsc::Receiver<ExecEvent>) -> Run {
         started: None,
         lines: Vec::new(),
         messages: 0,
+        largest: 0,
         report: ExecReport::default(),
     };
     loop {
@@ -78,6 +81,7 @@ async fn collect(receiver: &mut mpsc::Receiver<ExecEvent>) -> Run {
             ExecEvent::Output(lines) => {
                 assert!(!lines.is_empty(), "no empty batches");
                 run.messages += 1;
+                run.largest = run.largest.max(lines.len());
                 run.lines.extend(lines);
             }
             ExecEvent::Finished(report) => {
@@ -192,6 +196,11 @@ async fn a_hundred_thousand_lines_arrive_in_order_in_far_fewer_messages() {
         run.messages * 10 <= 100_000,
         "{} messages for 100 000 lines: output is not batched",
         run.messages
+    );
+    assert!(
+        run.largest <= kubevibe::exec::MESSAGE_LINES,
+        "a message of {} lines",
+        run.largest
     );
     eprintln!("100 000 lines in {} messages", run.messages);
 }

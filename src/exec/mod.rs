@@ -19,4 +19,5 @@ pub use captured::{CapturedOutput, DEFAULT_KEEP_LINES};
 pub use event::{ExecEvent, ExecReport, OutputLine, OutputStream};
 pub use lines::MAX_LINE_BYTES;
 pub use preview::{Preview, preview};
+pub use run::MESSAGE_LINES;
 pub use spawn::{ExecError, ExecRequest, INSTALL_HINT, RunningCommand, spawn};
