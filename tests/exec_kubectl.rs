@@ -13,28 +13,8 @@ use kubevibe::exec::{
 };
 use kubevibe::sim::resource;
 use serde_json::json;
-use support::{CONTEXT, TestSim};
+use support::{CONTEXT, TestSim, WEB_DEPLOYMENT as DEPLOYMENT};
 use tokio::sync::mpsc;
-
-const DEPLOYMENT: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-        env: [{name: MODE, value: blue}]
-";
 
 fn words(line: &str) -> Vec<String> {
     line.split_whitespace().map(str::to_owned).collect()

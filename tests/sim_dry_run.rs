@@ -19,7 +19,7 @@ use kubevibe::sim::resource::{self, GroupResource};
 use kubevibe::sim::store::{Change, Store};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::TestSim;
+use support::{TestSim, WEB_DEPLOYMENT};
 use tokio::sync::broadcast;
 
 fn deployment(name: &str, replicas: i64) -> Value {
@@ -357,32 +357,12 @@ async fn unknown_dry_run_values_are_rejected_and_namespaces_survive_a_dry_delete
     assert_unchanged(store, &before, "a rejected or dry-run delete");
 }
 
-const MANIFEST: &str = "\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-        env: [{name: MODE, value: blue}]
-";
-
 #[tokio::test]
 async fn kubectl_server_dry_runs_and_diff_leave_the_cluster_alone() {
     let sim = TestSim::start().await;
     let Some(kubectl) = sim.kubectl() else { return };
     let store = sim.store();
-    kubectl.apply("web.yaml", MANIFEST).await;
+    kubectl.apply("web.yaml", WEB_DEPLOYMENT).await;
     let before = snapshot(store);
     let mut feed = store.subscribe();
 
@@ -408,7 +388,7 @@ async fn kubectl_server_dry_runs_and_diff_leave_the_cluster_alone() {
     );
     let changed = kubectl.file(
         "changed.yaml",
-        &MANIFEST.replace("replicas: 2", "replicas: 3"),
+        &WEB_DEPLOYMENT.replace("replicas: 2", "replicas: 3"),
     );
     let changed = support::path_str(&changed).to_string();
     let applied = kubectl
@@ -427,7 +407,7 @@ async fn kubectl_server_dry_runs_and_diff_leave_the_cluster_alone() {
     );
     let fresh = kubectl.file(
         "fresh.yaml",
-        &MANIFEST.replace("name: web\n  labels", "name: api\n  labels"),
+        &WEB_DEPLOYMENT.replace("name: web\n  labels", "name: api\n  labels"),
     );
     let created = kubectl
         .ok(&["apply", "-f", support::path_str(&fresh), "--dry-run=server"])
@@ -454,7 +434,7 @@ async fn kubectl_server_dry_runs_and_diff_leave_the_cluster_alone() {
     );
     assert!(stdout.contains("-  replicas: 2"), "{stdout}");
     assert!(stdout.contains("+  replicas: 3"), "{stdout}");
-    let same = kubectl.file("same.yaml", MANIFEST);
+    let same = kubectl.file("same.yaml", WEB_DEPLOYMENT);
     let diff = kubectl.run(&["diff", "-f", support::path_str(&same)]).await;
     assert_eq!(
         diff.status.code(),

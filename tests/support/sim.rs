@@ -10,6 +10,27 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use kubevibe::sim::{SimHandle, SimOptions, start};
 use tempfile::TempDir;
 
+/// A two-replica `web` Deployment (nginx, env MODE=blue) for apply, diff and dry-run tests.
+pub const WEB_DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+        env: [{name: MODE, value: blue}]
+";
+
 pub const CONTEXT: &str = "kubevibe-sim";
 
 /// A simulator plus a temp directory holding its kubeconfig and kubectl's cache.
