@@ -57,25 +57,19 @@ async fn all_pods_show(
     .await
 }
 
-async fn restart_count(kubectl: &Kubectl, pod: &str) -> String {
-    let path = "jsonpath={.status.containerStatuses[0].restartCount}";
-    kubectl.ok(&["get", "pod", pod, "-o", path]).await
-}
-
-/// `kubectl logs -f` on a crashed container ends with that instance: it prints the crash and
-/// returns before the next restart. A restart racing the follow makes an attempt inconclusive,
-/// so it is tried a few times.
+/// `kubectl logs -f` on a crash-looping container ends with the instance it attached to: it
+/// returns (instead of following forever) and holds that one instance's start-up line once and
+/// its crash, never the next instance's lines.
 async fn follow_one_instance(kubectl: &Kubectl, pod: &str) -> String {
-    for _ in 0..3 {
-        let before = restart_count(kubectl, pod).await;
-        let followed = tokio::time::timeout(WAIT, kubectl.ok(&["logs", "-f", pod]))
-            .await
-            .expect("following a crashed container ends");
-        if restart_count(kubectl, pod).await == before {
-            return followed;
-        }
-    }
-    panic!("kubectl logs -f {pod} kept following into the next container instance");
+    let followed = tokio::time::timeout(WAIT, kubectl.ok(&["logs", "-f", pod]))
+        .await
+        .expect("following a crashed container ends");
+    let starts = followed.matches("starting worker pool").count();
+    assert_eq!(
+        starts, 1,
+        "kubectl logs -f {pod} should show exactly one container instance:\n{followed}"
+    );
+    followed
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
