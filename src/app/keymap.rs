@@ -42,6 +42,13 @@ pub enum Action {
     WatchCommand,
     FlipSort,
     Open,
+    NextView,
+    PrevView,
+    Zoom,
+    Rollout,
+    PortForward,
+    Logs,
+    Events,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -325,6 +332,55 @@ const TABLE: &[Binding] = &[
         scope: Scope::Pane,
         defaults: &["enter"],
         help: "watch: open the row (a deployment: its pods)",
+    },
+    Binding {
+        action: Action::NextView,
+        name: "next_view",
+        scope: Scope::Pane,
+        defaults: &["]"],
+        help: "live pane: next view (watch, rollouts, forwards, logs, events)",
+    },
+    Binding {
+        action: Action::PrevView,
+        name: "prev_view",
+        scope: Scope::Pane,
+        defaults: &["["],
+        help: "live pane: previous view",
+    },
+    Binding {
+        action: Action::Zoom,
+        name: "zoom",
+        scope: Scope::Pane,
+        defaults: &["z"],
+        help: "the focused pane takes the whole screen (again: the cockpit comes back)",
+    },
+    Binding {
+        action: Action::Rollout,
+        name: "rollout",
+        scope: Scope::Pane,
+        defaults: &["r"],
+        help: "watch: follow the selected workload's rollout",
+    },
+    Binding {
+        action: Action::PortForward,
+        name: "port_forward",
+        scope: Scope::Pane,
+        defaults: &["f"],
+        help: "watch: forward a port of the selected pod or service",
+    },
+    Binding {
+        action: Action::Logs,
+        name: "logs",
+        scope: Scope::Pane,
+        defaults: &["l"],
+        help: "watch: tail the logs of the selected pod or workload",
+    },
+    Binding {
+        action: Action::Events,
+        name: "events",
+        scope: Scope::Pane,
+        defaults: &["E"],
+        help: "watch: the events of the selected object (or of the namespace)",
     },
 ];
 

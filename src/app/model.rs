@@ -5,10 +5,15 @@ use std::time::Instant;
 use crate::agent::mode::{Guard, Mode};
 use crate::app::agent_loop::{AgentLoop, LoopSettings};
 use crate::app::editor::Editor;
+use crate::app::events::EventsState;
+use crate::app::forwards::ForwardsState;
 use crate::app::input::PromptInput;
 use crate::app::keymap::Keymap;
+use crate::app::live_view::LiveView;
+use crate::app::logs::LogsState;
 use crate::app::memory::{DEFAULT_MEMORY_CHARS, MemoryState};
 use crate::app::plan::{PlanState, Target};
+use crate::app::rollouts::RolloutsState;
 use crate::app::stream::{StreamState, UsageTotals};
 use crate::app::transcript::{EntryKind, Transcript};
 use crate::app::watch::{WatchKind, WatchState, WatchTarget};
@@ -149,6 +154,14 @@ pub struct Model {
     pub memory: MemoryState,
     /// The watch pane (`None` without a cluster context).
     pub watch: Option<WatchState>,
+    /// What the live slot (the side column's middle pane, `Pane::Watch`) shows.
+    pub live_view: LiveView,
+    pub rollouts: RolloutsState,
+    pub forwards: ForwardsState,
+    pub logs: LogsState,
+    pub events: EventsState,
+    /// The focused pane takes the whole screen (`z`).
+    pub zoomed: bool,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
     /// A read-only text viewer over the panes (the last prompt, a command's full output).
@@ -200,6 +213,12 @@ impl Model {
         Self {
             focus: Pane::Chat,
             watch,
+            live_view: LiveView::default(),
+            rollouts: RolloutsState::default(),
+            forwards: ForwardsState::default(),
+            logs: LogsState::default(),
+            events: EventsState::default(),
+            zoomed: false,
             transcript,
             input,
             stream: StreamState::Idle,
@@ -231,6 +250,7 @@ impl Model {
             ratatui::layout::Rect::new(0, 0, self.width, self.height),
             self.focus,
             self.input.rows(),
+            self.zoomed,
         )
     }
 

@@ -9,6 +9,7 @@ use crate::app::editor::{EditPurpose, Editor};
 use crate::app::effect::Effect;
 use crate::app::journal::AuditEvent;
 use crate::app::keymap::{Action, Scope};
+use crate::app::live_view::{self, LiveView};
 use crate::app::model::{Model, PLACEHOLDER, Pane, Viewer};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
@@ -97,6 +98,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     if model.help_open {
         return on_help_key(model, key);
     }
+    if model.focus == Pane::Watch
+        && model.live_view != LiveView::Resources
+        && let Some(effects) = live_view::on_raw_key(model, key)
+    {
+        return effects;
+    }
     if model.focus == Pane::Watch && crate::app::watch::input_open(model) {
         return crate::app::watch::on_input_key(model, key);
     }
@@ -182,9 +189,39 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Keys of the plan and memory panes.
+/// Keys of the plan, live and memory panes.
 fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect> {
+    if model.focus == Pane::Watch {
+        match action {
+            Action::NextView | Action::PrevView => {
+                live_view::cycle(model, action == Action::NextView);
+                return Vec::new();
+            }
+            Action::Zoom => {
+                live_view::toggle_zoom(model);
+                return Vec::new();
+            }
+            // `:` stays the command bar in every view (it switches views too).
+            Action::WatchCommand if model.live_view != LiveView::Resources => {
+                live_view::show(model, LiveView::Resources);
+                crate::app::watch::open_input(model, crate::app::watch::InputMode::Command);
+                return Vec::new();
+            }
+            _ if model.live_view != LiveView::Resources => {
+                return live_view::on_action(model, action, now);
+            }
+            _ => {}
+        }
+    }
     match (model.focus, action) {
+        (_, Action::Zoom) => {
+            live_view::toggle_zoom(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::Rollout) => crate::app::rollouts::open_from_watch(model),
+        (Pane::Watch, Action::PortForward) => crate::app::forwards::open_from_watch(model),
+        (Pane::Watch, Action::Logs) => crate::app::logs::open_from_watch(model),
+        (Pane::Watch, Action::Events) => crate::app::events::open_from_watch(model),
         (Pane::Plan, Action::Approve) => agent_loop::approve(model, now),
         (Pane::Plan, Action::Reject) => agent_loop::reject(model),
         (Pane::Plan, Action::RejectWithNote) => {

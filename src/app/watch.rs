@@ -422,6 +422,9 @@ fn apply_filter(model: &mut Model, text: &str) {
 
 /// Runs a command-bar line: switches kind or namespace, or flashes why it cannot.
 pub fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
+    if let Some(effects) = crate::app::live_view::run_command(model, line) {
+        return effects;
+    }
     match parse_command(line) {
         Ok(WatchCommand::Kind(kind)) => {
             let namespace = model.watch.as_ref().and_then(|w| w.namespace.clone());
@@ -531,7 +534,7 @@ pub fn planner_view(model: &Model) -> Option<String> {
 }
 
 /// The selected row as an object to read.
-fn selected_object(model: &Model) -> Option<ObjectRef> {
+pub fn selected_object(model: &Model) -> Option<ObjectRef> {
     let watch = model.watch.as_ref()?;
     let row = watch.store.visible_row(watch.view.selected)?;
     Some(ObjectRef {
