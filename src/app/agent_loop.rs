@@ -493,9 +493,7 @@ pub fn on_exec(model: &mut Model, run: u64, event: ExecEvent, now: Instant) -> V
         ExecEvent::Started { .. } => Vec::new(),
         ExecEvent::Output(lines) => {
             if let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) {
-                command
-                    .output
-                    .push(lines.into_iter().map(|line| line.text).collect());
+                command.output.extend(lines);
             }
             Vec::new()
         }
@@ -519,8 +517,13 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
         .exit_code
         .is_some_and(|code| command.allowed_exit_codes.contains(&code));
     let for_model = command.output.for_model(output_lines, MODEL_MAX_BYTES);
-    let tail = command.output.tail(CHAT_OUTPUT_LINES).join("\n");
-    let total = command.output.total();
+    let tail = command
+        .output
+        .last(CHAT_OUTPUT_LINES)
+        .map(|line| line.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let total = command.output.total_lines();
     plan.steps[index].status = StepStatus::Finished {
         exit_code: report.exit_code,
         duration: report.duration,
@@ -944,7 +947,7 @@ pub fn copy_selected(model: &mut Model) -> Vec<Effect> {
 pub fn save_output(model: &mut Model) -> Vec<Effect> {
     let Some((name, text)) = model.plan.as_ref().and_then(|p| {
         let command = p.command(p.selected)?;
-        (command.output.total() > 0).then(|| {
+        (command.output.total_lines() > 0).then(|| {
             let name = format!("step-{}-{}.txt", p.turn, p.selected + 1);
             (name, command.output.text())
         })
@@ -959,16 +962,9 @@ pub fn save_output(model: &mut Model) -> Vec<Effect> {
 pub fn view_output(model: &mut Model) {
     let Some((title, text)) = model.plan.as_ref().and_then(|p| {
         let command = p.command(p.selected)?;
-        (command.output.total() > 0).then(|| {
-            let kept = command.output.text();
-            let dropped = command.output.total().saturating_sub(kept.lines().count());
+        (command.output.total_lines() > 0).then(|| {
             let title = format!("$ {}", display_argv(&command.runs));
-            let text = if dropped > 0 {
-                format!("{kept}\n… {dropped} more lines not kept (s saves what was kept)")
-            } else {
-                kept
-            };
-            (title, text)
+            (title, command.output.text())
         })
     }) else {
         model.flash = Some("the selected step has no output".into());

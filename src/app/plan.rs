@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::agent::mode::{Gate, Guard, Mode, gate};
 use crate::agent::policy::{Classification, Risk, check_argv, classify};
 use crate::agent::schema::{Action, Plan};
-use crate::app::command::{CapturedOutput, cockpit_argv};
+use crate::app::command::{CapturedOutput, KEEP_LINES, cockpit_argv};
 use crate::exec::Preview;
 
 /// Where commands run and how much runs unattended.
@@ -52,7 +52,7 @@ impl CommandStep {
             classification: None,
             gate: Gate::Refuse(String::new()),
             approved: false,
-            output: CapturedOutput::default(),
+            output: CapturedOutput::new(KEEP_LINES),
             preview: None,
         };
         step.prepare(target);

@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, plan: &PlanState, block: Block
                 }
                 if step.status == StepStatus::Running {
                     let rows = inner_rows.saturating_sub(lines.len()).max(1);
-                    for line in command.output.tail(rows) {
+                    for line in command.output.last(rows).map(|line| &line.text) {
                         lines.push(Line::styled(format!("    {line}"), theme::dim()));
                     }
                 }
@@ -207,7 +207,7 @@ fn command_details(
                 "    {} in {:.1} s · {} (s saves)",
                 exit_code.map_or_else(|| "killed".to_string(), |c| format!("exit {c}")),
                 duration.as_secs_f64(),
-                crate::app::agent_loop::line_count(command.output.total())
+                crate::app::agent_loop::line_count(command.output.total_lines())
             ),
             theme::dim(),
         )),
