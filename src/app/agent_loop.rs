@@ -962,12 +962,26 @@ pub fn save_output(model: &mut Model) -> Vec<Effect> {
 pub fn view_output(model: &mut Model) {
     let Some((title, text)) = model.plan.as_ref().and_then(|p| {
         let command = p.command(p.selected)?;
-        (command.output.total_lines() > 0).then(|| {
-            let title = format!("$ {}", display_argv(&command.runs));
-            (title, command.output.text())
-        })
+        let shown = display_argv(&command.runs);
+        if command.output.total_lines() > 0 {
+            return Some((format!("$ {shown}"), command.output.text()));
+        }
+        // Before it runs, a write's server-side dry run is what there is to read in full.
+        let preview = command.preview.as_ref()?;
+        let mut text = String::new();
+        if let Some(objects) = preview.objects {
+            text.push_str(&format!("objects touched: {objects}\n"));
+        }
+        if let Some(note) = &preview.note {
+            text.push_str(&format!("dry run: {note}\n"));
+        }
+        if let Some(diff) = &preview.diff {
+            text.push('\n');
+            text.push_str(diff);
+        }
+        (!text.is_empty()).then(|| (format!("dry run of $ {shown}"), text))
     }) else {
-        model.flash = Some("the selected step has no output".into());
+        model.flash = Some("the selected step has no output or dry run".into());
         return;
     };
     model.viewer = Some(crate::app::model::Viewer::new(title, text));

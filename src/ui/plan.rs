@@ -234,6 +234,7 @@ fn preview_lines(command: &CommandStep) -> Vec<Line<'static>> {
         lines.push(Line::styled(format!("    dry run: {note}"), theme::dim()));
     }
     if let Some(diff) = &preview.diff {
+        let more = diff.lines().count().saturating_sub(PREVIEW_LINES);
         for line in diff.lines().take(PREVIEW_LINES) {
             let color = match line.chars().next() {
                 Some('+') => theme::OK,
@@ -243,6 +244,12 @@ fn preview_lines(command: &CommandStep) -> Vec<Line<'static>> {
             lines.push(Line::styled(
                 format!("    {line}"),
                 Style::default().fg(color),
+            ));
+        }
+        if more > 0 {
+            lines.push(Line::styled(
+                format!("    … {more} more diff lines · o shows the whole dry run"),
+                theme::dim(),
             ));
         }
     }
