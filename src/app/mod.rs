@@ -2,6 +2,8 @@
 
 pub mod agent_loop;
 pub mod command;
+pub mod context_switch;
+pub mod discovery;
 pub mod editor;
 pub mod effect;
 pub mod input;
@@ -10,6 +12,7 @@ pub mod keymap;
 pub mod memory;
 pub mod model;
 pub mod msg;
+pub mod namespaces;
 pub mod plan;
 pub mod preview;
 pub mod run;

@@ -80,6 +80,8 @@ pub struct ModelInit {
     pub memory_chars: usize,
     /// Memory updates from the model were paused (in an earlier session).
     pub memory_paused: bool,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     pub width: u16,
     pub height: u16,
 }
@@ -103,6 +105,7 @@ impl ModelInit {
             memory: String::new(),
             memory_chars: DEFAULT_MEMORY_CHARS,
             memory_paused: false,
+            contexts: Vec::new(),
             width,
             height,
         }
@@ -149,6 +152,10 @@ pub struct Model {
     pub memory: MemoryState,
     /// The watch pane (`None` without a cluster context).
     pub watch: Option<WatchState>,
+    /// The kinds the cluster serves (for the watch pane's command bar).
+    pub discovery: crate::app::discovery::DiscoveryState,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
     /// A read-only text viewer over the panes (the last prompt, a command's full output).
@@ -200,6 +207,8 @@ impl Model {
         Self {
             focus: Pane::Chat,
             watch,
+            discovery: Default::default(),
+            contexts: init.contexts,
             transcript,
             input,
             stream: StreamState::Idle,
