@@ -72,6 +72,16 @@ pub enum Effect {
     StopWatch {
         id: u64,
     },
+    /// Discover the cluster's kinds; they come back as `Msg::Discovered { id, .. }`.
+    Discover {
+        id: u64,
+    },
+    /// Commands, previews, watchers and memory use `context` (and `namespace`) from now on;
+    /// the context's memory comes back as `Msg::ContextMemory`.
+    SwitchContext {
+        context: String,
+        namespace: String,
+    },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
 }

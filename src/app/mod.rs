@@ -2,6 +2,8 @@
 
 pub mod agent_loop;
 pub mod command;
+pub mod context_switch;
+pub mod discovery;
 pub mod editor;
 pub mod effect;
 pub mod events;
@@ -14,6 +16,7 @@ pub mod logs;
 pub mod memory;
 pub mod model;
 pub mod msg;
+pub mod namespaces;
 pub mod plan;
 pub mod preview;
 pub mod rollouts;

@@ -85,6 +85,8 @@ pub struct ModelInit {
     pub memory_chars: usize,
     /// Memory updates from the model were paused (in an earlier session).
     pub memory_paused: bool,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     pub width: u16,
     pub height: u16,
 }
@@ -108,6 +110,7 @@ impl ModelInit {
             memory: String::new(),
             memory_chars: DEFAULT_MEMORY_CHARS,
             memory_paused: false,
+            contexts: Vec::new(),
             width,
             height,
         }
@@ -162,6 +165,10 @@ pub struct Model {
     pub events: EventsState,
     /// The focused pane takes the whole screen (`z`).
     pub zoomed: bool,
+    /// The kinds the cluster serves (for the watch pane's command bar).
+    pub discovery: crate::app::discovery::DiscoveryState,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
     /// A read-only text viewer over the panes (the last prompt, a command's full output).
@@ -219,6 +226,8 @@ impl Model {
             logs: LogsState::default(),
             events: EventsState::default(),
             zoomed: false,
+            discovery: Default::default(),
+            contexts: init.contexts,
             transcript,
             input,
             stream: StreamState::Idle,

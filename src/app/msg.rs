@@ -50,6 +50,16 @@ pub enum Msg {
         id: u64,
         result: Result<serde_json::Value, String>,
     },
+    /// The kinds found by `Effect::Discover { id }`, or why discovery failed.
+    Discovered {
+        id: u64,
+        result: Result<crate::app::discovery::Catalogue, String>,
+    },
+    /// The memory notes (and paused flag) of `context`, read after `Effect::SwitchContext`.
+    ContextMemory {
+        context: String,
+        memory: Result<(String, bool), String>,
+    },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
 }

@@ -244,6 +244,36 @@ impl EffectRunner {
                     handle.abort();
                 }
             }
+            Effect::Discover { id } => {
+                let tx = self.tx.clone();
+                let kubeconfig = self.workspace.kubeconfig.clone();
+                let context = self.workspace.context.clone();
+                let task = tokio::spawn(async move {
+                    let result =
+                        crate::app::watch_task::discover(kubeconfig.as_deref(), context.as_deref())
+                            .await;
+                    let _ = tx.send(Msg::Discovered { id, result }).await;
+                });
+                self.previews.retain(|handle| !handle.is_finished());
+                self.previews.push(task.abort_handle());
+            }
+            Effect::SwitchContext { context, namespace } => {
+                self.workspace.context = Some(context.clone());
+                self.workspace.namespace = Some(namespace);
+                let memory =
+                    self.workspace
+                        .memory_store()
+                        .map_or(Ok((String::new(), false)), |store| {
+                            store
+                                .load()
+                                .map(|text| (text, store.is_paused()))
+                                .map_err(|error| error.to_string())
+                        });
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::ContextMemory { context, memory }).await;
+                });
+            }
             Effect::Quit => self.shutdown(),
         }
     }

@@ -84,6 +84,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::watch::on_batch(model, id, changes);
             Vec::new()
         }
+        Msg::Discovered { id, result } => crate::app::discovery::on_discovered(model, id, result),
+        Msg::ContextMemory { context, memory } => {
+            crate::app::context_switch::on_memory_loaded(model, &context, memory)
+        }
         Msg::Shutdown => quit(model),
     }
 }

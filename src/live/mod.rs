@@ -5,5 +5,6 @@
 pub mod age;
 pub mod projection;
 pub mod row;
+pub mod stall;
 pub mod store;
 pub mod watch;
