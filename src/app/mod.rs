@@ -12,6 +12,7 @@ pub mod model;
 pub mod msg;
 pub mod plan;
 pub mod preview;
+pub mod redraw;
 pub mod run;
 pub mod runtime;
 pub mod stream;
