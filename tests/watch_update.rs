@@ -28,8 +28,8 @@ fn row(uid: &str, name: &str) -> Row {
         uid: uid.into(),
         namespace: "shop".into(),
         name: name.into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     }

@@ -19,6 +19,7 @@ pub mod msg;
 pub mod namespaces;
 pub mod plan;
 pub mod preview;
+pub mod redraw;
 pub mod rollouts;
 pub mod run;
 pub mod runtime;
