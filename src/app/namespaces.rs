@@ -56,8 +56,8 @@ mod tests {
             uid: format!("{namespace}/{name}").into(),
             namespace: namespace.into(),
             name: name.into(),
-            labels: Box::new([]),
-            owners: Box::new([]),
+            labels: [].into(),
+            owners: [].into(),
             cells: Box::new([]),
             tone: Tone::Normal,
         }
