@@ -85,6 +85,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Shutdown => quit(model),
+        Msg::Forwards(msg) => crate::app::forwards::on_msg(model, msg, now),
     }
 }
 
