@@ -410,6 +410,12 @@ pub fn advance(model: &mut Model, now: Instant) -> Vec<Effect> {
                 });
                 return effects;
             }
+            StepBody::Forward(_) => {
+                if let Some(started) = crate::app::forwards::plan_step::advance_step(model, index) {
+                    effects.extend(started);
+                    return effects;
+                }
+            }
             StepBody::Unavailable { what } => {
                 let text = format!("`{what}` is not available yet: the step is skipped");
                 step.status = StepStatus::Skipped(text.clone());
@@ -675,7 +681,7 @@ pub fn approve(model: &mut Model, now: Instant) -> Vec<Effect> {
 fn awaiting_gate(model: &Model) -> Option<(usize, Gate)> {
     let plan = model.plan.as_ref()?;
     let index = plan.awaiting()?;
-    Some((index, plan.command(index)?.gate.clone()))
+    Some((index, plan.gate_of(index)?))
 }
 
 fn approve_step(
@@ -684,6 +690,9 @@ fn approve_step(
     note: Option<String>,
     now: Instant,
 ) -> Vec<Effect> {
+    if let Some(effects) = crate::app::forwards::plan_step::approve(model, index, now) {
+        return effects;
+    }
     let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) else {
         return Vec::new();
     };

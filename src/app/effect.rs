@@ -84,4 +84,6 @@ pub enum Effect {
     },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
+    /// Start or stop a port-forward, read an object's ports, read or write saved forwards.
+    Forwards(crate::app::forwards::ForwardEffect),
 }

@@ -62,4 +62,6 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
+    /// A report for the port-forwards view (a forward's event, ports read, saved forwards).
+    Forwards(crate::app::forwards::ForwardMsg),
 }

@@ -112,6 +112,8 @@ pub enum StepBody {
         seconds: u32,
         reason: String,
     },
+    /// A port-forward, gated as data-egress.
+    Forward(Box<crate::app::forwards::plan_step::ForwardStep>),
     /// A typed action the cockpit cannot carry out yet.
     Unavailable {
         what: &'static str,
@@ -198,6 +200,16 @@ impl PlanState {
             {
                 Some(index)
             }
+            (StepBody::Forward(forward), StepStatus::Queued) if forward.asks() => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The gate of a command or forward step.
+    pub fn gate_of(&self, index: usize) -> Option<Gate> {
+        match &self.steps.get(index)?.body {
+            StepBody::Command(command) => Some(command.gate.clone()),
+            StepBody::Forward(forward) => Some(forward.gate.clone()),
             _ => None,
         }
     }
@@ -317,8 +329,8 @@ fn body_of(action: &Action, target: &Target) -> StepBody {
         Action::RolloutWatch(_) => StepBody::Unavailable {
             what: "rollout_watch",
         },
-        Action::PortForward(_) => StepBody::Unavailable {
-            what: "port_forward",
-        },
+        Action::PortForward(forward) => StepBody::Forward(Box::new(
+            crate::app::forwards::plan_step::ForwardStep::new(forward, target),
+        )),
     }
 }

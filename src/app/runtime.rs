@@ -64,6 +64,7 @@ pub struct EffectRunner {
     previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
     watches: HashMap<u64, AbortHandle>,
+    forwards: crate::app::forwards::task::ForwardTasks,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -82,6 +83,7 @@ impl EffectRunner {
             previews: Vec::new(),
             timers: HashMap::new(),
             watches: HashMap::new(),
+            forwards: Default::default(),
             history,
             workspace: Workspace::default(),
         }
@@ -275,6 +277,14 @@ impl EffectRunner {
                 });
             }
             Effect::Quit => self.shutdown(),
+            Effect::Forwards(effect) => {
+                let env = crate::app::forwards::task::ForwardEnv {
+                    kubeconfig: self.workspace.kubeconfig.clone(),
+                    context: self.workspace.context.clone(),
+                    data_dir: self.workspace.data_dir.clone(),
+                };
+                self.forwards.run(effect, &env, &self.tx);
+            }
         }
     }
 
@@ -313,6 +323,12 @@ impl EffectRunner {
         for handle in self.previews.drain(..) {
             handle.abort();
         }
+        self.forwards.shutdown();
+    }
+
+    /// Port-forwards whose task still runs.
+    pub fn running_forwards(&self) -> usize {
+        self.forwards.running()
     }
 }
 

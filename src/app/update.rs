@@ -89,6 +89,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::context_switch::on_memory_loaded(model, &context, memory)
         }
         Msg::Shutdown => quit(model),
+        Msg::Forwards(msg) => crate::app::forwards::on_msg(model, msg, now),
     }
 }
 

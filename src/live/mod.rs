@@ -3,6 +3,7 @@
 //! task feeding it ([`watch`]). The table widget is `ui::resource_table`.
 
 pub mod age;
+pub mod forward;
 pub mod projection;
 pub mod row;
 pub mod stall;

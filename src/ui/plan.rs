@@ -68,6 +68,15 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, plan: &PlanState, block: Block
                 ));
                 lines.push(Line::from(first));
             }
+            StepBody::Forward(forward) => {
+                lines.push(crate::ui::forwards::plan_step_line(
+                    first, forward, selected,
+                ));
+                lines.extend(crate::ui::forwards::plan_step_details(
+                    forward,
+                    awaiting == Some(index),
+                ));
+            }
             StepBody::Unavailable { what } => {
                 first.push(Span::styled(
                     format!("{what}: not available yet"),
