@@ -74,4 +74,20 @@ pub enum Effect {
     },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
+    /// Follow logs; events come back as `Msg::Logs { id, .. }` until stopped.
+    StartLogs {
+        id: u64,
+        request: crate::live::logs::LogRequest,
+    },
+    StopLogs {
+        id: u64,
+    },
+    /// Watch events; batches come back as `Msg::Events { id, .. }` until stopped.
+    StartEvents {
+        id: u64,
+        target: crate::live::events::EventsTarget,
+    },
+    StopEvents {
+        id: u64,
+    },
 }

@@ -52,4 +52,14 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
+    /// An event of the log follow started as `id` (stale follows are ignored).
+    Logs {
+        id: u64,
+        event: crate::live::logs::LogEvent,
+    },
+    /// A batch of the events watch started as `id` (stale watches are ignored).
+    Events {
+        id: u64,
+        changes: Vec<crate::live::events::EventChange>,
+    },
 }

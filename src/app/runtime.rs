@@ -64,6 +64,9 @@ pub struct EffectRunner {
     previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
     watches: HashMap<u64, AbortHandle>,
+    /// Log follows and events watches (`live::logs`, `live::events`).
+    log_tasks: HashMap<u64, AbortHandle>,
+    event_tasks: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -82,6 +85,8 @@ impl EffectRunner {
             previews: Vec::new(),
             timers: HashMap::new(),
             watches: HashMap::new(),
+            log_tasks: HashMap::new(),
+            event_tasks: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -245,6 +250,38 @@ impl EffectRunner {
                 }
             }
             Effect::Quit => self.shutdown(),
+            Effect::StartLogs { id, request } => {
+                let task = tokio::spawn(crate::app::logs::task::run(
+                    id,
+                    request,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.log_tasks.retain(|_, handle| !handle.is_finished());
+                self.log_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopLogs { id } => {
+                if let Some(handle) = self.log_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Effect::StartEvents { id, target } => {
+                let task = tokio::spawn(crate::app::events::run(
+                    id,
+                    target,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.event_tasks.retain(|_, handle| !handle.is_finished());
+                self.event_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopEvents { id } => {
+                if let Some(handle) = self.event_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
         }
     }
 
@@ -278,6 +315,9 @@ impl EffectRunner {
         }
         let tasks = self.streams.drain().chain(self.timers.drain());
         for (_, handle) in tasks.chain(self.watches.drain()) {
+            handle.abort();
+        }
+        for (_, handle) in self.log_tasks.drain().chain(self.event_tasks.drain()) {
             handle.abort();
         }
         for handle in self.previews.drain(..) {

@@ -85,6 +85,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Shutdown => quit(model),
+        Msg::Logs { id, event } => {
+            crate::app::logs::on_event(model, id, event);
+            Vec::new()
+        }
+        Msg::Events { id, changes } => {
+            crate::app::events::on_changes(model, id, changes);
+            Vec::new()
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! task feeding it ([`watch`]). The table widget is `ui::resource_table`.
 
 pub mod age;
+pub mod events;
+pub mod logs;
 pub mod projection;
 pub mod row;
 pub mod store;
