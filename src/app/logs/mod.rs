@@ -77,6 +77,12 @@ impl LogsState {
             && self.filter.as_ref().is_none_or(|f| f.matches(&line.text))
     }
 
+    /// Applies `filter` (none: every line) to what the view shows.
+    pub fn set_filter(&mut self, filter: Option<LogFilter>) {
+        self.filter = filter;
+        self.refilter();
+    }
+
     /// Recomputes the visible lines after the filter or the container choice changed.
     fn refilter(&mut self) {
         let visible: VecDeque<u64> = self

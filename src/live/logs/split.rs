@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_long_line_is_cut_with_a_count() {
-        let long = vec![b'x'; 25];
+        let long = [b'x'; 25];
         let lines = split(&[&long[..10], &long[10..], b"\nnext\n"], 8);
         assert_eq!(lines, ["xxxxxxxx … (17 bytes cut)", "next"]);
     }
