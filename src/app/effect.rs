@@ -86,4 +86,20 @@ pub enum Effect {
     Quit,
     /// Start or stop a port-forward, read an object's ports, read or write saved forwards.
     Forwards(crate::app::forwards::ForwardEffect),
+    /// Follow logs; events come back as `Msg::Logs { id, .. }` until stopped.
+    StartLogs {
+        id: u64,
+        request: crate::live::logs::LogRequest,
+    },
+    StopLogs {
+        id: u64,
+    },
+    /// Watch events; batches come back as `Msg::Events { id, .. }` until stopped.
+    StartEvents {
+        id: u64,
+        target: crate::live::events::EventsTarget,
+    },
+    StopEvents {
+        id: u64,
+    },
 }

@@ -64,4 +64,14 @@ pub enum Msg {
     Shutdown,
     /// A report for the port-forwards view (a forward's event, ports read, saved forwards).
     Forwards(crate::app::forwards::ForwardMsg),
+    /// An event of the log follow started as `id` (stale follows are ignored).
+    Logs {
+        id: u64,
+        event: crate::live::logs::LogEvent,
+    },
+    /// A batch of the events watch started as `id` (stale watches are ignored).
+    Events {
+        id: u64,
+        changes: Vec<crate::live::events::EventChange>,
+    },
 }

@@ -65,6 +65,9 @@ pub struct EffectRunner {
     timers: HashMap<u64, AbortHandle>,
     watches: HashMap<u64, AbortHandle>,
     forwards: crate::app::forwards::task::ForwardTasks,
+    /// Log follows and events watches (`live::logs`, `live::events`).
+    log_tasks: HashMap<u64, AbortHandle>,
+    event_tasks: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -84,6 +87,8 @@ impl EffectRunner {
             timers: HashMap::new(),
             watches: HashMap::new(),
             forwards: Default::default(),
+            log_tasks: HashMap::new(),
+            event_tasks: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -285,6 +290,38 @@ impl EffectRunner {
                 };
                 self.forwards.run(effect, &env, &self.tx);
             }
+            Effect::StartLogs { id, request } => {
+                let task = tokio::spawn(crate::app::logs::task::run(
+                    id,
+                    request,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.log_tasks.retain(|_, handle| !handle.is_finished());
+                self.log_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopLogs { id } => {
+                if let Some(handle) = self.log_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Effect::StartEvents { id, target } => {
+                let task = tokio::spawn(crate::app::events::run(
+                    id,
+                    target,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.event_tasks.retain(|_, handle| !handle.is_finished());
+                self.event_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopEvents { id } => {
+                if let Some(handle) = self.event_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
         }
     }
 
@@ -318,6 +355,9 @@ impl EffectRunner {
         }
         let tasks = self.streams.drain().chain(self.timers.drain());
         for (_, handle) in tasks.chain(self.watches.drain()) {
+            handle.abort();
+        }
+        for (_, handle) in self.log_tasks.drain().chain(self.event_tasks.drain()) {
             handle.abort();
         }
         for handle in self.previews.drain(..) {

@@ -90,6 +90,14 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
         }
         Msg::Shutdown => quit(model),
         Msg::Forwards(msg) => crate::app::forwards::on_msg(model, msg, now),
+        Msg::Logs { id, event } => {
+            crate::app::logs::on_event(model, id, event);
+            Vec::new()
+        }
+        Msg::Events { id, changes } => {
+            crate::app::events::on_changes(model, id, changes);
+            Vec::new()
+        }
     }
 }
 

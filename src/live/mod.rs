@@ -4,6 +4,8 @@
 
 pub mod age;
 pub mod forward;
+pub mod events;
+pub mod logs;
 pub mod projection;
 pub mod row;
 pub mod stall;
