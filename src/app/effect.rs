@@ -74,4 +74,13 @@ pub enum Effect {
     },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
+    /// Follow a rollout; snapshots come back as `Msg::Rollout { id, .. }` until it is stopped.
+    StartRollout {
+        id: u64,
+        key: crate::live::rollout::RolloutKey,
+    },
+    /// Stop the rollout follower `id`.
+    StopRollout {
+        id: u64,
+    },
 }

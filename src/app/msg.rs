@@ -52,4 +52,9 @@ pub enum Msg {
     },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
+    /// A snapshot from the rollout follower started as `id` (stopped followers are ignored).
+    Rollout {
+        id: u64,
+        snapshot: Box<crate::live::rollout::RolloutSnapshot>,
+    },
 }

@@ -112,6 +112,8 @@ pub enum StepBody {
         seconds: u32,
         reason: String,
     },
+    /// A planned rollout watch (gated like a read).
+    Rollout(Box<crate::app::rollouts::step::RolloutStep>),
     /// A typed action the cockpit cannot carry out yet.
     Unavailable {
         what: &'static str,
@@ -198,6 +200,7 @@ impl PlanState {
             {
                 Some(index)
             }
+            (StepBody::Rollout(rollout), StepStatus::Queued) if rollout.awaiting() => Some(index),
             _ => None,
         }
     }
@@ -267,6 +270,11 @@ impl PlanState {
             {
                 command.prepare(target);
             }
+            if step.status == StepStatus::Queued
+                && let StepBody::Rollout(rollout) = &mut step.body
+            {
+                rollout.prepare(target);
+            }
         }
     }
 
@@ -314,9 +322,7 @@ fn body_of(action: &Action, target: &Target) -> StepBody {
             seconds: *seconds,
             reason: reason.clone(),
         },
-        Action::RolloutWatch(_) => StepBody::Unavailable {
-            what: "rollout_watch",
-        },
+        Action::RolloutWatch(watch) => crate::app::rollouts::step::body(watch, target),
         Action::PortForward(_) => StepBody::Unavailable {
             what: "port_forward",
         },

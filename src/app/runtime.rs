@@ -64,6 +64,7 @@ pub struct EffectRunner {
     previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
     watches: HashMap<u64, AbortHandle>,
+    rollouts: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -82,6 +83,7 @@ impl EffectRunner {
             previews: Vec::new(),
             timers: HashMap::new(),
             watches: HashMap::new(),
+            rollouts: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -245,6 +247,22 @@ impl EffectRunner {
                 }
             }
             Effect::Quit => self.shutdown(),
+            Effect::StartRollout { id, key } => {
+                let task = tokio::spawn(crate::app::rollouts::task::run(
+                    id,
+                    key,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.rollouts.retain(|_, handle| !handle.is_finished());
+                self.rollouts.insert(id, task.abort_handle());
+            }
+            Effect::StopRollout { id } => {
+                if let Some(handle) = self.rollouts.remove(&id) {
+                    handle.abort();
+                }
+            }
         }
     }
 
@@ -277,6 +295,7 @@ impl EffectRunner {
             forward.abort();
         }
         let tasks = self.streams.drain().chain(self.timers.drain());
+        let tasks = tasks.chain(self.rollouts.drain());
         for (_, handle) in tasks.chain(self.watches.drain()) {
             handle.abort();
         }

@@ -85,6 +85,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Shutdown => quit(model),
+        Msg::Rollout { id, snapshot } => {
+            crate::app::rollouts::on_snapshot(model, id, *snapshot);
+            Vec::new()
+        }
     }
 }
 
