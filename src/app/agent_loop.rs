@@ -158,7 +158,10 @@ fn send_turn(model: &mut Model, text: &str, now: Instant) -> Vec<Effect> {
     let context = ClusterContext {
         context: model.agent.target.context.clone(),
         namespace: Some(model.agent.target.namespace.clone()),
-        view: crate::app::watch::planner_view(model),
+        view: crate::app::rollouts::explain::with_planner_view(
+            model,
+            crate::app::watch::planner_view(model),
+        ),
     };
     let agent = &mut model.agent;
     let skip = agent.history.len().saturating_sub(CONTEXT_MESSAGES);
@@ -416,6 +419,10 @@ pub fn advance(model: &mut Model, now: Instant) -> Vec<Effect> {
                     return effects;
                 }
             }
+            StepBody::Rollout(_) => match crate::app::rollouts::step::advance(model, index) {
+                Some(more) => effects.extend(more),
+                None => return effects,
+            },
             StepBody::Unavailable { what } => {
                 let text = format!("`{what}` is not available yet: the step is skipped");
                 step.status = StepStatus::Skipped(text.clone());
@@ -691,6 +698,9 @@ fn approve_step(
     now: Instant,
 ) -> Vec<Effect> {
     if let Some(effects) = crate::app::forwards::plan_step::approve(model, index, now) {
+        return effects;
+    }
+    if let Some(effects) = crate::app::rollouts::step::approve(model, index, now) {
         return effects;
     }
     let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) else {

@@ -102,4 +102,13 @@ pub enum Effect {
     StopEvents {
         id: u64,
     },
+    /// Follow a rollout; snapshots come back as `Msg::Rollout { id, .. }` until it is stopped.
+    StartRollout {
+        id: u64,
+        key: crate::live::rollout::RolloutKey,
+    },
+    /// Stop the rollout follower `id`.
+    StopRollout {
+        id: u64,
+    },
 }

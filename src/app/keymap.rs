@@ -233,7 +233,7 @@ const TABLE: &[Binding] = &[
         name: "edit",
         scope: Scope::Pane,
         defaults: &["e"],
-        help: "plan: edit the selected command · memory: edit it",
+        help: "plan: edit the selected command · memory: edit it · rollouts: ask the model to explain",
     },
     Binding {
         action: Action::ApproveRemember,
@@ -268,7 +268,7 @@ const TABLE: &[Binding] = &[
         name: "clear_memory",
         scope: Scope::Pane,
         defaults: &["x"],
-        help: "memory: clear it (asks first)",
+        help: "memory: clear it (asks first) · rollouts: stop following the selected one",
     },
     Binding {
         action: Action::PauseMemory,
@@ -331,7 +331,7 @@ const TABLE: &[Binding] = &[
         name: "watch_open",
         scope: Scope::Pane,
         defaults: &["enter"],
-        help: "watch: open the row (a deployment: its pods)",
+        help: "watch: open the row (a deployment: its pods) · rollouts: expand or collapse",
     },
     Binding {
         action: Action::NextView,

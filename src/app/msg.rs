@@ -74,4 +74,9 @@ pub enum Msg {
         id: u64,
         changes: Vec<crate::live::events::EventChange>,
     },
+    /// A snapshot from the rollout follower started as `id` (stopped followers are ignored).
+    Rollout {
+        id: u64,
+        snapshot: Box<crate::live::rollout::RolloutSnapshot>,
+    },
 }

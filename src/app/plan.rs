@@ -114,6 +114,8 @@ pub enum StepBody {
     },
     /// A port-forward, gated as data-egress.
     Forward(Box<crate::app::forwards::plan_step::ForwardStep>),
+    /// A planned rollout watch (gated like a read).
+    Rollout(Box<crate::app::rollouts::step::RolloutStep>),
     /// A typed action the cockpit cannot carry out yet.
     Unavailable {
         what: &'static str,
@@ -201,6 +203,7 @@ impl PlanState {
                 Some(index)
             }
             (StepBody::Forward(forward), StepStatus::Queued) if forward.asks() => Some(index),
+            (StepBody::Rollout(rollout), StepStatus::Queued) if rollout.awaiting() => Some(index),
             _ => None,
         }
     }
@@ -210,6 +213,7 @@ impl PlanState {
         match &self.steps.get(index)?.body {
             StepBody::Command(command) => Some(command.gate.clone()),
             StepBody::Forward(forward) => Some(forward.gate.clone()),
+            StepBody::Rollout(rollout) => Some(rollout.gate.clone()),
             _ => None,
         }
     }
@@ -279,6 +283,11 @@ impl PlanState {
             {
                 command.prepare(target);
             }
+            if step.status == StepStatus::Queued
+                && let StepBody::Rollout(rollout) = &mut step.body
+            {
+                rollout.prepare(target);
+            }
         }
     }
 
@@ -326,9 +335,7 @@ fn body_of(action: &Action, target: &Target) -> StepBody {
             seconds: *seconds,
             reason: reason.clone(),
         },
-        Action::RolloutWatch(_) => StepBody::Unavailable {
-            what: "rollout_watch",
-        },
+        Action::RolloutWatch(watch) => crate::app::rollouts::step::body(watch, target),
         Action::PortForward(forward) => StepBody::Forward(Box::new(
             crate::app::forwards::plan_step::ForwardStep::new(forward, target),
         )),

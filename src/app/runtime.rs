@@ -68,6 +68,7 @@ pub struct EffectRunner {
     /// Log follows and events watches (`live::logs`, `live::events`).
     log_tasks: HashMap<u64, AbortHandle>,
     event_tasks: HashMap<u64, AbortHandle>,
+    rollouts: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -89,6 +90,7 @@ impl EffectRunner {
             forwards: Default::default(),
             log_tasks: HashMap::new(),
             event_tasks: HashMap::new(),
+            rollouts: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -322,6 +324,22 @@ impl EffectRunner {
                     handle.abort();
                 }
             }
+            Effect::StartRollout { id, key } => {
+                let task = tokio::spawn(crate::app::rollouts::task::run(
+                    id,
+                    key,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.rollouts.retain(|_, handle| !handle.is_finished());
+                self.rollouts.insert(id, task.abort_handle());
+            }
+            Effect::StopRollout { id } => {
+                if let Some(handle) = self.rollouts.remove(&id) {
+                    handle.abort();
+                }
+            }
         }
     }
 
@@ -357,7 +375,8 @@ impl EffectRunner {
         for (_, handle) in tasks.chain(self.watches.drain()) {
             handle.abort();
         }
-        for (_, handle) in self.log_tasks.drain().chain(self.event_tasks.drain()) {
+        let followers = self.log_tasks.drain().chain(self.event_tasks.drain());
+        for (_, handle) in followers.chain(self.rollouts.drain()) {
             handle.abort();
         }
         for handle in self.previews.drain(..) {

@@ -98,6 +98,10 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::events::on_changes(model, id, changes);
             Vec::new()
         }
+        Msg::Rollout { id, snapshot } => {
+            crate::app::rollouts::on_snapshot(model, id, *snapshot);
+            Vec::new()
+        }
     }
 }
 

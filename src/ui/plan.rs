@@ -77,6 +77,16 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, plan: &PlanState, block: Block
                     awaiting == Some(index),
                 ));
             }
+            StepBody::Rollout(rollout) => {
+                first.extend(crate::ui::rollouts::plan_step_spans(rollout, selected));
+                lines.push(Line::from(first));
+                if awaiting == Some(index) {
+                    lines.push(Line::styled(
+                        "    y follows it in the rollouts view · n rejects",
+                        Style::default().fg(theme::WARN),
+                    ));
+                }
+            }
             StepBody::Unavailable { what } => {
                 first.push(Span::styled(
                     format!("{what}: not available yet"),
