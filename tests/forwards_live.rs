@@ -59,7 +59,7 @@ impl Harness {
         };
         let mut model = Model::new(ModelInit::new("none", cluster, 160, 48), Instant::now());
         model.focus = Pane::Watch;
-        for effect in kubevibe::app::watch::start(&model) {
+        for effect in kubevibe::app::watch::start(&mut model) {
             runner.run(effect);
         }
         Self { model, runner, rx }

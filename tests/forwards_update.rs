@@ -33,8 +33,8 @@ fn model() -> Model {
         uid: "u1".into(),
         namespace: "shop".into(),
         name: "web-1".into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     };
@@ -388,8 +388,8 @@ fn f_on_a_deployment_row_says_what_f_forwards() {
         uid: "d1".into(),
         namespace: "shop".into(),
         name: "web".into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     };

@@ -30,8 +30,8 @@ fn model() -> Model {
         uid: "u1".into(),
         namespace: "shop".into(),
         name: "checkout-1".into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     };

@@ -32,8 +32,8 @@ fn row(uid: &str, name: &str) -> Row {
         uid: CompactString::from(uid),
         namespace: "default".into(),
         name: name.into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     }

@@ -46,6 +46,8 @@ fn kind_name(kind: WatchKind) -> Option<&'static str> {
         WatchKind::Services => Some("Service"),
         WatchKind::Nodes => Some("Node"),
         WatchKind::Events => None,
+        // A discovered kind: events name it by its kind (StatefulSet, CronTab, …).
+        WatchKind::Other(info) => Some(info.kind.as_str()),
     }
 }
 

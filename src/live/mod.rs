@@ -3,8 +3,8 @@
 //! task feeding it ([`watch`]); the rollout follower ([`rollout`]). The table widget is `ui::resource_table`.
 
 pub mod age;
-pub mod forward;
 pub mod events;
+pub mod forward;
 pub mod logs;
 pub mod projection;
 pub mod rollout;
