@@ -39,7 +39,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.input.insert_text(&text);
             Vec::new()
         }
-        Msg::Mouse(mouse) => on_mouse(model, mouse),
+        Msg::Mouse(mouse) => on_mouse(model, mouse, now),
         Msg::Resize { width, height } => {
             model.width = width;
             model.height = height;
@@ -148,6 +148,21 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return Vec::new();
     };
     let busy = model.stream.is_active() || model.agent.is_busy();
+    // Scrolling keys belong to the live view on screen, not to the hidden watch table.
+    if model.focus == Pane::Watch
+        && model.live_view != LiveView::Resources
+        && matches!(
+            action,
+            Action::LineUp
+                | Action::LineDown
+                | Action::ScrollUp
+                | Action::ScrollDown
+                | Action::ScrollTop
+                | Action::ScrollBottom
+        )
+    {
+        return live_view::on_action(model, action, now);
+    }
     match action {
         Action::Quit => quit(model),
         Action::Interrupt if busy => agent_loop::stop_all(model),
@@ -166,12 +181,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
             model.focus = model.focus.prev();
             Vec::new()
         }
-        Action::ScrollUp => scroll_page(model, -1),
-        Action::ScrollDown => scroll_page(model, 1),
-        Action::LineUp => scroll_focused(model, -1),
-        Action::LineDown => scroll_focused(model, 1),
-        Action::ScrollTop => scroll_focused(model, isize::MIN),
-        Action::ScrollBottom => scroll_focused(model, isize::MAX),
+        Action::ScrollUp => scroll_page(model, -1, now),
+        Action::ScrollDown => scroll_page(model, 1, now),
+        Action::LineUp => scroll_focused(model, -1, now),
+        Action::LineDown => scroll_focused(model, 1, now),
+        Action::ScrollTop => scroll_focused(model, isize::MIN, now),
+        Action::ScrollBottom => scroll_focused(model, isize::MAX, now),
         Action::Send => send(model, now),
         Action::Newline => {
             model.input.insert_newline();
@@ -367,7 +382,7 @@ fn on_help_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Effect> {
+fn on_mouse(model: &mut Model, mouse: MouseEvent, now: Instant) -> Vec<Effect> {
     let delta = match mouse.kind {
         MouseEventKind::ScrollUp => -WHEEL_ROWS,
         MouseEventKind::ScrollDown => WHEEL_ROWS,
@@ -377,27 +392,38 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Effect> {
         return Vec::new();
     };
     model.dirty = true;
-    scroll_pane(model, pane, delta);
+    scroll_pane(model, pane, delta, now);
     Vec::new()
 }
 
-fn scroll_page(model: &mut Model, direction: isize) -> Vec<Effect> {
+fn scroll_page(model: &mut Model, direction: isize, now: Instant) -> Vec<Effect> {
     let layout = model.layout();
     let rows = match model.focus {
         Pane::Chat => layout.transcript.height,
         pane => layout.pane(pane).height,
     };
     let page = isize::try_from(rows.saturating_sub(1).max(1)).unwrap_or(1);
-    scroll_focused(model, direction * page)
+    scroll_focused(model, direction * page, now)
 }
 
-fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
-    scroll_pane(model, model.focus, delta);
+fn scroll_focused(model: &mut Model, delta: isize, now: Instant) -> Vec<Effect> {
+    scroll_pane(model, model.focus, delta, now);
     Vec::new()
 }
 
 /// The chat transcript scrolls; in the plan pane the keys move the selected step.
-fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
+fn scroll_pane(model: &mut Model, pane: Pane, delta: isize, now: Instant) {
+    if pane == Pane::Watch && model.live_view != LiveView::Resources {
+        let action = if delta < 0 {
+            Action::LineUp
+        } else {
+            Action::LineDown
+        };
+        for _ in 0..delta.unsigned_abs().min(WHEEL_ROWS.unsigned_abs()) {
+            live_view::on_action(model, action, now);
+        }
+        return;
+    }
     if pane == Pane::Watch {
         crate::app::watch::move_selection(model, delta);
         return;
