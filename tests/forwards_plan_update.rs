@@ -144,13 +144,36 @@ fn a_forward_step_waits_for_y_starts_and_reports_the_address_to_the_model() {
 }
 
 #[test]
+fn a_forward_waiting_for_a_ready_pod_settles_its_step_and_says_so() {
+    let mut c = cockpit(Mode::Confirm);
+    let id = c.ask("is web answering?");
+    reply(&mut c, id, FORWARD_WEB);
+    let effects = c.key(KeyCode::Char('y'));
+    let fid = starts(&effects)[0].0;
+    event(
+        &mut c,
+        fid,
+        ForwardEvent::Listening {
+            port: 8080,
+            note: None,
+        },
+    );
+    let effects = event(&mut c, fid, ForwardEvent::State(ForwardState::Waiting));
+    let turn = next_turn(&effects).expect("the step settles and the plan goes on");
+    assert!(
+        turn.contains("listening on 127.0.0.1:8080; no pod is ready yet"),
+        "{turn}"
+    );
+}
+
+#[test]
 fn a_forward_that_fails_to_start_reports_the_error() {
     let mut c = cockpit(Mode::Confirm);
     let id = c.ask("is web answering?");
     reply(&mut c, id, FORWARD_WEB);
     let effects = c.key(KeyCode::Char('y'));
     let fid = starts(&effects)[0].0;
-    let error = "service shop/web has no ready pod (app=web)".to_string();
+    let error = "service shop/web has no port 80 (its ports: 8080)".to_string();
     let effects = event(
         &mut c,
         fid,
@@ -158,7 +181,7 @@ fn a_forward_that_fails_to_start_reports_the_error() {
     );
     let turn = next_turn(&effects).expect("the failure goes back to the model");
     assert!(
-        turn.contains("port-forward failed: service shop/web has no ready pod"),
+        turn.contains("port-forward failed: service shop/web has no port 80"),
         "{turn}"
     );
 }

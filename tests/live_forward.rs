@@ -1,5 +1,5 @@
 //! The forward engine against the simulator with kube-rs: real bytes through the local port,
-//! a service resolved to a ready pod, a busy local port, a deployment's pod replaced
+//! a service resolved to a ready pod (or waited for when none is ready), a busy local port, a deployment's pod replaced
 //! mid-forward, a bare pod that dies, and a stop that closes the listener.
 #![allow(clippy::unwrap_used)]
 
@@ -214,6 +214,47 @@ async fn a_service_forward_reaches_a_ready_backing_pod_through_a_named_target_po
     let (chosen, _) = events.pod().await;
     assert!(chosen.starts_with("web-"), "{chosen}");
     let response = get(port).await;
+    assert!(
+        response.ends_with(&format!("hello from default/{chosen} (app) on port 8080\n")),
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn a_service_with_no_ready_pod_listens_and_waits_and_a_waiting_connection_is_served() {
+    let sim = sim().await;
+    web_app(&sim, 0).await;
+    let service = ForwardTarget::Service {
+        namespace: "default".into(),
+        name: "web".into(),
+    };
+    let (_handle, mut events) = start(&sim, service, 80, Some(0)).await;
+    let (port, _) = events.listening().await;
+    events
+        .until("the waiting state", |event| match event {
+            ForwardEvent::State(ForwardState::Waiting) => Some(()),
+            ForwardEvent::Pod { pod, .. } => panic!("no pod is ready yet, got {pod}"),
+            _ => None,
+        })
+        .await;
+    // A connection made while no pod is ready waits for one instead of being refused.
+    let early = tokio::spawn(get(port));
+    let deployments: Api<Deployment> = Api::namespaced(sim.client().await, "default");
+    deployments
+        .patch(
+            "web",
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(json!({"spec": {"replicas": 1}})),
+        )
+        .await
+        .unwrap();
+    let (chosen, note) = events.pod().await;
+    assert!(chosen.starts_with("web-"), "{chosen}");
+    assert_eq!(
+        note.as_deref(),
+        Some(format!("pod {chosen} is ready: connections go to it").as_str())
+    );
+    let response = tokio::time::timeout(WAIT, early).await.unwrap().unwrap();
     assert!(
         response.ends_with(&format!("hello from default/{chosen} (app) on port 8080\n")),
         "{response}"

@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_
 
 pub fn state_color(state: &ForwardState) -> Color {
     match state {
-        ForwardState::Starting | ForwardState::Reconnecting => theme::WARN,
+        ForwardState::Starting | ForwardState::Waiting | ForwardState::Reconnecting => theme::WARN,
         ForwardState::Listening => theme::OK,
         ForwardState::Active => theme::ACCENT,
         ForwardState::Failed { .. } => theme::ERROR,

@@ -152,6 +152,12 @@ pub fn on_row_changed(model: &mut Model, id: u64, now: Instant) -> Vec<Effect> {
             }
             (true, text)
         }
+        (ForwardState::Waiting, Some(local), ..) => (
+            true,
+            format!(
+                "listening on 127.0.0.1:{local}; no pod is ready yet, connections wait for one"
+            ),
+        ),
         _ => return Vec::new(),
     };
     row.plan_step = None;

@@ -77,6 +77,9 @@ pub enum ForwardState {
     Listening,
     /// At least one connection open.
     Active,
+    /// Listening, but no pod behind the target is ready yet: connections wait for one (as
+    /// `kubectl port-forward` waits for a running pod).
+    Waiting,
     /// The pod went away; waiting for a ready pod to take over.
     Reconnecting,
     /// The forward ended with this error; its local port is closed.
@@ -91,6 +94,7 @@ impl ForwardState {
             ForwardState::Starting => "starting",
             ForwardState::Listening => "listening",
             ForwardState::Active => "active",
+            ForwardState::Waiting => "waiting for a ready pod",
             ForwardState::Reconnecting => "reconnecting",
             ForwardState::Failed { .. } => "failed",
             ForwardState::Stopped => "stopped",

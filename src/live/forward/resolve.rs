@@ -44,8 +44,9 @@ impl PortRef {
 /// The pod a forward starts on and how to replace it.
 #[derive(Debug, Clone)]
 pub(crate) struct Resolved {
-    pub pod: String,
-    pub port: u16,
+    /// The ready pod and its container port; `None` while no pod behind the selector is
+    /// ready yet (the forward listens and waits for one, as `kubectl port-forward` does).
+    pub target: Option<(String, u16)>,
     pub port_ref: PortRef,
     /// Pods that may take over when the pod goes away (`None`: a bare pod, nobody may).
     pub selector: Option<String>,
@@ -115,26 +116,21 @@ pub(crate) async fn resolve(client: &kube::Client, spec: &ForwardSpec) -> Result
             let port_ref = PortRef::Number(spec.remote_port);
             if is_ready(&pod) {
                 return Ok(Resolved {
-                    pod: name.clone(),
-                    port: spec.remote_port,
+                    target: Some((name.clone(), spec.remote_port)),
                     port_ref,
                     selector,
                 });
             }
-            let reason = not_ready_reason(&pod);
             let Some(selector) = selector else {
+                let reason = not_ready_reason(&pod);
                 return Err(format!(
                     "pod {namespace}/{name} cannot be forwarded to: {reason}"
                 ));
             };
-            let (pod, port) = pick_ready(&pods, &selector, &port_ref, Some(name))
-                .await?
-                .ok_or_else(|| {
-                    format!("pod {namespace}/{name}: {reason}, and no ready sibling pod")
-                })?;
+            // Not ready, but its controller's other pods may take it (or it may become ready).
+            let target = pick_ready(&pods, &selector, &port_ref, Some(name)).await?;
             Ok(Resolved {
-                pod,
-                port,
+                target,
                 port_ref,
                 selector: Some(selector),
             })
@@ -174,14 +170,9 @@ pub(crate) async fn resolve(client: &kube::Client, spec: &ForwardSpec) -> Result
                          (forward to a pod instead)"
                     )
                 })?;
-            let (pod, port) = pick_ready(&pods, &selector, &port_ref, None)
-                .await?
-                .ok_or_else(|| {
-                    format!("service {namespace}/{name} has no ready pod ({selector})")
-                })?;
+            let target = pick_ready(&pods, &selector, &port_ref, None).await?;
             Ok(Resolved {
-                pod,
-                port,
+                target,
                 port_ref,
                 selector: Some(selector),
             })

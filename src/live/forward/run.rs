@@ -50,30 +50,39 @@ pub(crate) async fn run(
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(wanted);
     let _ = events.send(ForwardEvent::Listening { port, note }).await;
-    let _ = events
-        .send(ForwardEvent::Pod {
-            pod: resolved.pod.clone(),
-            port: resolved.port,
-            note: None,
-        })
-        .await;
-    let _ = events
-        .send(ForwardEvent::State(ForwardState::Listening))
-        .await;
+    let mut state = match &resolved.target {
+        Some((pod, port)) => {
+            let (pod, port) = (pod.clone(), *port);
+            let _ = events
+                .send(ForwardEvent::Pod {
+                    pod,
+                    port,
+                    note: None,
+                })
+                .await;
+            ForwardState::Listening
+        }
+        None => ForwardState::Waiting,
+    };
+    let _ = events.send(ForwardEvent::State(state.clone())).await;
 
     let namespace = spec.target.namespace().to_string();
     let pods: Api<Pod> = Api::namespaced(client, &namespace);
-    let (current_tx, current_rx) =
-        watch::channel::<Current>(Some((resolved.pod.clone(), resolved.port)));
+    let (current_tx, current_rx) = watch::channel::<Current>(resolved.target.clone());
     let counters = Arc::new(Counters::default());
     // Aborted with this task (a stop), like every connection in the set.
     let mut tasks = JoinSet::new();
     tasks.spawn(report_traffic(Arc::clone(&counters), events.clone()));
     let mut connections: JoinSet<Result<(), String>> = JoinSet::new();
 
+    let current = resolved
+        .target
+        .as_ref()
+        .map(|(pod, _)| pod.clone())
+        .unwrap_or_default();
     let config = match &resolved.selector {
         Some(selector) => watcher::Config::default().labels(selector),
-        None => watcher::Config::default().fields(&format!("metadata.name={}", resolved.pod)),
+        None => watcher::Config::default().fields(&format!("metadata.name={current}")),
     };
     let mut pod_events = watcher::watcher(pods.clone(), config)
         .default_backoff()
@@ -81,12 +90,12 @@ pub(crate) async fn run(
     let mut follower = Follower {
         known: BTreeMap::new(),
         listing: BTreeMap::new(),
-        current: resolved.pod.clone(),
-        gone: None,
+        // Waiting from the start reads as "no pod yet" (an empty name): any ready pod takes over.
+        gone: resolved.target.is_none().then(String::new),
+        current,
         port_ref: resolved.port_ref.clone(),
         replaceable: resolved.selector.is_some(),
     };
-    let mut state = ForwardState::Listening;
 
     loop {
         tokio::select! {
@@ -141,7 +150,11 @@ pub(crate) async fn run(
                     }
                     Change::MovedTo { pod, port, gone } => {
                         current_tx.send_replace(Some((pod.clone(), port)));
-                        let note = Some(format!("reconnected to pod {pod} (pod {gone} went away)"));
+                        let note = Some(if gone.is_empty() {
+                            format!("pod {pod} is ready: connections go to it")
+                        } else {
+                            format!("reconnected to pod {pod} (pod {gone} went away)")
+                        });
                         let _ = events.send(ForwardEvent::Pod { pod, port, note }).await;
                         state = if connections.is_empty() { ForwardState::Listening } else { ForwardState::Active };
                         let _ = events.send(ForwardEvent::State(state.clone())).await;
