@@ -168,15 +168,20 @@ pub async fn run(
     context: Option<String>,
     tx: mpsc::Sender<Msg>,
 ) {
-    let client =
-        match crate::app::watch_task::client(kubeconfig.as_deref(), context.as_deref()).await {
-            Ok(client) => client,
-            Err(error) => {
-                let changes = vec![EventChange::Down(error)];
-                let _ = tx.send(Msg::Events { id, changes }).await;
-                return;
-            }
-        };
+    let down = |error| Msg::Events {
+        id,
+        changes: vec![EventChange::Down(error)],
+    };
+    let Some(client) = crate::app::watch_task::client_with_retry(
+        kubeconfig.as_deref(),
+        context.as_deref(),
+        &tx,
+        down,
+    )
+    .await
+    else {
+        return;
+    };
     let (batches, mut received) = mpsc::channel(16);
     let watch = crate::live::events::run(client, target, batches);
     let forward = async {

@@ -12,7 +12,9 @@ use tokio::sync::mpsc;
 
 use crate::app::msg::Msg;
 use crate::app::watch::{ObjectRef, WatchKind, WatchTarget};
-use crate::live::projection::{DeploymentRow, EventRow, GenericRow, NodeRow, PodRow, ServiceRow};
+use crate::live::projection::{
+    CustomRow, DeploymentRow, EventRow, GenericRow, NodeRow, PodRow, Printer, ServiceRow,
+};
 use crate::live::stall::{CHECK_EVERY, StallWatch};
 use crate::live::store::Change;
 use crate::live::watch::{self, FORBIDDEN, WatchHandle, WatchSpec};
@@ -51,9 +53,31 @@ pub async fn client(
         .map_err(|error| format!("cannot build a Kubernetes client: {error}"))
 }
 
-/// Builds the client (retrying with a growing wait while the kubeconfig is unusable, e.g. the
-/// demo cluster has not written it yet, each failure shown in the pane), then watches `target`
-/// and forwards every batch as `Msg::Watch { id, .. }`.
+/// A client for the cockpit's cluster, retried with a doubling wait (200 ms up to 30 s) while
+/// the kubeconfig is unusable (e.g. the demo cluster has not written it yet); each failure is
+/// sent as `failure(error)` so the pane shows it. `None` once the cockpit's channel is closed.
+/// Every live task (watch, rollouts, logs, events) starts with it.
+pub async fn client_with_retry(
+    kubeconfig: Option<&std::path::Path>,
+    context: Option<&str>,
+    tx: &mpsc::Sender<Msg>,
+    failure: impl Fn(String) -> Msg,
+) -> Option<kube::Client> {
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match client(kubeconfig, context).await {
+            Ok(client) => return Some(client),
+            Err(error) => {
+                tx.send(failure(error)).await.ok()?;
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(MAX_RETRY);
+            }
+        }
+    }
+}
+
+/// Builds the client ([`client_with_retry`], each failure shown in the pane), then watches
+/// `target` and forwards every batch as `Msg::Watch { id, .. }`.
 pub async fn run(
     id: u64,
     target: WatchTarget,
@@ -61,22 +85,17 @@ pub async fn run(
     context: Option<String>,
     tx: mpsc::Sender<Msg>,
 ) {
-    let mut wait = Duration::from_millis(200);
-    let client = loop {
-        match client(kubeconfig.as_deref(), context.as_deref()).await {
-            Ok(client) => break client,
-            Err(error) => {
-                let changes = vec![Change::Down {
-                    error,
-                    at: Instant::now(),
-                }];
-                if tx.send(Msg::Watch { id, changes }).await.is_err() {
-                    return;
-                }
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(MAX_RETRY);
-            }
-        }
+    let down = |error| Msg::Watch {
+        id,
+        changes: vec![Change::Down {
+            error,
+            at: Instant::now(),
+        }],
+    };
+    let Some(client) =
+        client_with_retry(kubeconfig.as_deref(), context.as_deref(), &tx, down).await
+    else {
+        return;
     };
     let several = crate::app::namespaces::several(target.namespace.as_deref());
     let mut spec = WatchSpec::new(target.kind.api_resource());
@@ -152,6 +171,13 @@ fn spawn_watcher(
         WatchKind::Services => watch::spawn::<ServiceRow>(client, spec, batches),
         WatchKind::Nodes => watch::spawn::<NodeRow>(client, spec, batches),
         WatchKind::Events => watch::spawn::<EventRow>(client, spec, batches),
+        WatchKind::Other(info) if !info.columns.is_empty() => {
+            // A custom resource with printer columns: its CRD's own columns.
+            let printer = Printer::new(&info.columns);
+            watch::spawn_with(client, spec, batches, move |object: CustomRow| {
+                printer.row(object)
+            })
+        }
         WatchKind::Other(_) => watch::spawn::<GenericRow>(client, spec, batches),
     }
 }

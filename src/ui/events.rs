@@ -5,13 +5,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use crate::app::events::EventsState;
 use crate::app::model::Model;
 use crate::live::age::human_duration;
 use crate::live::events::AggregatedEvent;
-use crate::ui::theme;
+use crate::ui::{theme, view_frame};
 
 pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_>, area: Rect) {
     draw_at(
@@ -35,32 +35,15 @@ pub fn draw_at(
 ) {
     let state = &model.events;
     let Some(target) = &state.target else {
-        let lines: Vec<Line<'_>> = [
+        let hint = [
             "No events shown.",
             "Press E on a row for its events, or on no row for the namespace's.",
-        ]
-        .iter()
-        .map(|text| Line::styled(*text, theme::dim()))
-        .collect();
-        frame.render_widget(
-            Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-            area,
-        );
+        ];
+        view_frame::hint(frame, block, area, &hint);
         return;
     };
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height < 2 {
+    let Some((body, status)) = view_frame::body_and_status(frame, block, area) else {
         return;
-    }
-    let body = Rect {
-        height: inner.height - 1,
-        ..inner
-    };
-    let status = Rect {
-        y: inner.y + inner.height - 1,
-        height: 1,
-        ..inner
     };
     frame.render_widget(Paragraph::new(status_line(state, &target.label())), status);
     if state.rows.is_empty() {
@@ -72,7 +55,7 @@ pub fn draw_at(
         frame.render_widget(Paragraph::new(Line::styled(text, theme::dim())), body);
         return;
     }
-    let wide = inner.width >= 100;
+    let wide = body.width >= 100;
     let rows = state
         .rows
         .iter()

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use crate::app::logs::LogsState;
 use crate::app::model::Model;
 use crate::live::logs::LogLine;
-use crate::ui::theme;
+use crate::ui::{theme, view_frame};
 
 /// Narrower than this, prefixes keep only the pod's last name segment and times their clock.
 const WIDE: u16 = 100;
@@ -153,42 +153,21 @@ fn status_line(state: &LogsState) -> Line<'static> {
     Line::from(spans)
 }
 
-fn placeholder(frame: &mut Frame<'_>, block: Block<'_>, area: Rect) {
-    let lines: Vec<Line<'_>> = [
-        "No logs followed.",
-        "Press l on a pod, deployment or service row to tail its logs.",
-    ]
-    .iter()
-    .map(|text| Line::styled(*text, theme::dim()))
-    .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
-}
-
 pub fn draw(frame: &mut Frame<'_>, model: &Model, _focused: bool, block: Block<'_>, area: Rect) {
     let state = &model.logs;
     if state.request.is_none() {
-        placeholder(frame, block, area);
+        let hint = [
+            "No logs followed.",
+            "Press l on a pod, deployment or service row to tail its logs.",
+        ];
+        view_frame::hint(frame, block, area, &hint);
         return;
     }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.height == 0 || inner.width == 0 {
+    let Some((body, status)) = view_frame::body_and_status(frame, block, area) else {
         return;
-    }
-    let body = Rect {
-        height: inner.height - 1,
-        ..inner
-    };
-    let status = Rect {
-        y: inner.y + inner.height - 1,
-        height: 1,
-        ..inner
     };
     frame.render_widget(Paragraph::new(status_line(state)), status);
-    let wide = inner.width >= WIDE;
+    let wide = body.width >= WIDE;
     let rows = usize::from(body.height);
     let width = usize::from(body.width.max(1));
     let end = state.visible.len() - state.bottom_offset.min(state.visible.len());

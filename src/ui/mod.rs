@@ -18,5 +18,6 @@ pub mod rollouts;
 pub mod status;
 pub mod svg;
 pub mod theme;
+pub mod view_frame;
 pub mod watch;
 pub mod wrap;

@@ -27,19 +27,11 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, _focused: bool, block: Block<'
     let inner = block.inner(area);
     let state = &model.rollouts;
     if state.followed.is_empty() {
-        let lines: Vec<Line<'_>> = [
+        let hint = [
             "No rollout followed.",
             "r on a deployment, statefulset or daemonset row follows one; so does an approved rollout_watch step.",
-        ]
-        .iter()
-        .map(|text| Line::styled(*text, theme::dim()))
-        .collect();
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(ratatui::widgets::Wrap { trim: true }),
-            area,
-        );
+        ];
+        crate::ui::view_frame::hint(frame, block, area, &hint);
         return;
     }
     let rich = inner.height >= RICH_ROWS && inner.width >= RICH_COLUMNS;

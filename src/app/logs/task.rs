@@ -1,4 +1,5 @@
-//! The effect runner's side of a log follow: builds the kube client for the cockpit's context,
+//! The effect runner's side of a log follow: builds the kube client for the cockpit's context
+//! (retried while the kubeconfig is unusable, each failure shown in the view),
 //! runs `live::logs::run` and forwards its events as `Msg::Logs`.
 
 use std::path::PathBuf;
@@ -19,19 +20,20 @@ pub async fn run(
     context: Option<String>,
     tx: mpsc::Sender<Msg>,
 ) {
-    let client =
-        match crate::app::watch_task::client(kubeconfig.as_deref(), context.as_deref()).await {
-            Ok(client) => client,
-            Err(error) => {
-                let _ = tx
-                    .send(Msg::Logs {
-                        id,
-                        event: LogEvent::Error(error),
-                    })
-                    .await;
-                return;
-            }
-        };
+    let failed = |error| Msg::Logs {
+        id,
+        event: LogEvent::Error(error),
+    };
+    let Some(client) = crate::app::watch_task::client_with_retry(
+        kubeconfig.as_deref(),
+        context.as_deref(),
+        &tx,
+        failed,
+    )
+    .await
+    else {
+        return;
+    };
     let (events, mut received) = mpsc::channel(EVENTS);
     let follow = crate::live::logs::run(client, request, events);
     let forward = async {
