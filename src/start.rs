@@ -179,6 +179,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         ..ModelInit::new("", ClusterInfo::default(), size.width, size.height)
     };
     let mut model = Model::new(init, Instant::now());
+    model.logs = crate::app::logs::LogsState::with_capacity(config.logs.ring_lines);
     if launch.first_frame_only {
         crate::app::run::draw(&mut guard.terminal, &mut model)?;
         let elapsed = launch.started.elapsed();

@@ -31,6 +31,15 @@ pub(crate) struct FileConfig {
     pub agent: AgentSection,
     #[serde(default)]
     pub contexts: BTreeMap<Spanned<String>, ContextSection>,
+    #[serde(default)]
+    pub logs: LogsSection,
+}
+
+/// `[logs]`: the logs view.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LogsSection {
+    pub ring_lines: Option<Spanned<usize>>,
 }
 
 /// `[agent]`: how the cockpit plans and runs commands.

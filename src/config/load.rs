@@ -74,6 +74,7 @@ impl Config {
         let (pricing, price_source) = price_table(file, &model.value)?;
         let keys = file.map(key_bindings).unwrap_or_default();
         let agent = super::agent::resolve(cli, file)?;
+        let logs = super::logs::resolve(file)?;
         let record_to = match &cli.record {
             Some(_) => Source::Flag("--record".into()),
             None => Source::Default,
@@ -109,6 +110,7 @@ impl Config {
             agent: agent.settings,
             agent_sources: agent.sources,
             contexts: agent.contexts,
+            logs,
             config_file_exists: file.is_some(),
             paths,
             sources,

@@ -9,6 +9,7 @@ mod file;
 mod file_error;
 mod limits;
 mod load;
+mod logs;
 mod model_spec;
 mod show;
 mod source;
@@ -28,6 +29,7 @@ pub use api_key::kubevibe_key_var;
 pub(crate) use env::non_empty_var;
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::ConfigError;
+pub use logs::{LogsSettings, MAX_RING_LINES, MIN_RING_LINES};
 pub use model_spec::{
     DEFAULT_MODEL, ModelSpec, ModelSpecError, PROVIDERS, ProviderInfo, provider_info,
 };
@@ -62,6 +64,8 @@ pub struct Config {
     pub agent_sources: AgentSources,
     /// `[contexts."<name>"]` by context name.
     pub contexts: BTreeMap<String, ContextOverrides>,
+    /// `[logs]`.
+    pub logs: LogsSettings,
     pub paths: Paths,
     pub sources: Sources,
     pub config_file_exists: bool,

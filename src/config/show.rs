@@ -122,6 +122,10 @@ impl Config {
                 ),
             ),
         ]);
+        rows.push((
+            "log lines",
+            sourced(&self.logs.ring_lines, &self.logs.ring_lines_source),
+        ));
         for name in self.contexts.keys() {
             rows.push(("context", self.context_line(name)));
         }
