@@ -260,6 +260,37 @@ fn s_saves_the_filtered_view_and_w_t_toggle() {
 }
 
 #[test]
+fn the_view_keys_follow_the_keys_section() {
+    let (mut model, id) = opened();
+    lines(&mut model, id, vec![line("p", "c", "one")]);
+    let overrides = [
+        ("logs_wrap".to_string(), vec!["W".to_string()]),
+        ("logs_follow".to_string(), vec!["ctrl+p".to_string()]),
+    ]
+    .into_iter()
+    .collect();
+    model.keymap = kubevibe::app::keymap::Keymap::new(&overrides).unwrap();
+    press(&mut model, KeyCode::Char('w'));
+    assert!(!model.logs.wrap, "w is no longer bound");
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Char('W'), KeyModifiers::SHIFT)),
+        Instant::now(),
+    );
+    assert!(model.logs.wrap, "W wraps");
+    press(&mut model, KeyCode::Char(' '));
+    assert!(!model.logs.paused, "space is no longer bound");
+    update(
+        &mut model,
+        Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::CONTROL)),
+        Instant::now(),
+    );
+    assert!(model.logs.paused, "ctrl+p pauses");
+    press(&mut model, KeyCode::Char('t'));
+    assert!(model.logs.timestamps, "t keeps its default");
+}
+
+#[test]
 fn the_ring_never_holds_more_than_its_capacity() {
     let (mut model, id) = opened();
     model.logs = LogsState::with_capacity(3);

@@ -49,6 +49,9 @@ pub enum Action {
     PortForward,
     Logs,
     Events,
+    LogsFollow,
+    LogsWrap,
+    LogsTimestamps,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -381,6 +384,27 @@ const TABLE: &[Binding] = &[
         scope: Scope::Pane,
         defaults: &["E"],
         help: "watch: the events of the selected object (or of the namespace)",
+    },
+    Binding {
+        action: Action::LogsFollow,
+        name: "logs_follow",
+        scope: Scope::Pane,
+        defaults: &["space"],
+        help: "logs: follow or pause (paused, new lines are counted)",
+    },
+    Binding {
+        action: Action::LogsWrap,
+        name: "logs_wrap",
+        scope: Scope::Pane,
+        defaults: &["w"],
+        help: "logs: wrap long lines or cut them",
+    },
+    Binding {
+        action: Action::LogsTimestamps,
+        name: "logs_timestamps",
+        scope: Scope::Pane,
+        defaults: &["t"],
+        help: "logs: show or hide the kubelet's timestamps",
     },
 ];
 

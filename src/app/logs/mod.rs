@@ -218,6 +218,10 @@ pub fn on_event(model: &mut Model, id: u64, event: LogEvent) {
     match event {
         LogEvent::Lines(lines) => state.push_lines(lines),
         LogEvent::Started { pod, container } => {
+            if state.running == 0 {
+                // A stream is up: an earlier "cannot reach the cluster" no longer holds.
+                state.status = None;
+            }
             state.running += 1;
             state.streams.insert((pod.into(), container.into()));
         }
@@ -239,27 +243,14 @@ pub fn on_event(model: &mut Model, id: u64, event: LogEvent) {
     }
 }
 
-/// A key before the key table: the filter being typed, and the view's letter keys
-/// (space: follow/pause, `w`: wrap, `t`: timestamps).
+/// A key before the key table: the filter being typed takes every key. The view's own keys
+/// (follow, wrap, timestamps) are key-table actions, so `[keys]` can rebind them.
 pub fn on_raw_key(model: &mut Model, key: KeyEvent) -> Option<Vec<Effect>> {
-    if model.logs.filter_input.is_some() {
-        return Some(on_filter_key(model, key));
-    }
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        return None;
-    }
-    let state = &mut model.logs;
-    match key.code {
-        KeyCode::Char(' ') => toggle_follow(state),
-        KeyCode::Char('w') => state.wrap = !state.wrap,
-        KeyCode::Char('t') => state.timestamps = !state.timestamps,
-        _ => return None,
-    }
-    model.dirty = true;
-    Some(Vec::new())
+    model
+        .logs
+        .filter_input
+        .is_some()
+        .then(|| on_filter_key(model, key))
 }
 
 fn on_filter_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
@@ -327,7 +318,9 @@ pub fn on_action(model: &mut Model, action: Action, _now: Instant) -> Vec<Effect
         Action::ScrollDown => scroll_down(state, PAGE),
         Action::ScrollTop => scroll_up(state, usize::MAX / 2),
         Action::ScrollBottom => resume(state),
-        Action::PortForward => toggle_follow(state),
+        Action::PortForward | Action::LogsFollow => toggle_follow(state),
+        Action::LogsWrap => state.wrap = !state.wrap,
+        Action::LogsTimestamps => state.timestamps = !state.timestamps,
         Action::WatchFilter => {
             state.filter_input = Some(
                 state
