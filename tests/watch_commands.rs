@@ -26,6 +26,7 @@ fn kind(plural: &str, group: &str, kind: &str, shorts: &[&str], verbs: &[&str]) 
         namespaced: true,
         verbs: verbs.iter().map(|s| s.to_string()).collect(),
         categories: Vec::new(),
+        columns: Vec::new(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The watch pane against the simulator with the real effect runner: a CRD created while the
-//! cockpit runs is found by `:` and its short name, several namespaces show only theirs, a
+//! cockpit runs is found by `:` and its short name, a CRD's printer columns become the table's, several namespaces show only theirs, a
 //! kind answered 403 says so and names the kinds still visible, and an API server that is not
 //! there at start is reported with its cause and retried.
 #![allow(clippy::unwrap_used)]
@@ -92,6 +92,68 @@ async fn a_crd_created_while_the_cockpit_runs_is_watched_by_its_short_name() {
             h.state() == SyncState::Live && h.names().contains(&"settings".to_string())
         })
         .await;
+}
+
+/// A CRD whose version declares printer columns (one at priority 1, hidden as kubectl hides it).
+async fn backups(client: kube::Client) {
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": { "name": "backups.ops.example.com" },
+        "spec": {
+            "group": "ops.example.com", "scope": "Namespaced",
+            "names": { "plural": "backups", "singular": "backup", "kind": "Backup" },
+            "versions": [{ "name": "v1", "served": true, "storage": true,
+                "schema": { "openAPIV3Schema": { "type": "object", "x-kubernetes-preserve-unknown-fields": true } },
+                "additionalPrinterColumns": [
+                    { "name": "Schedule", "type": "string", "jsonPath": ".spec.schedule" },
+                    { "name": "Kept", "type": "integer", "jsonPath": ".spec.keep" },
+                    { "name": "Ready", "type": "string", "jsonPath": ".status.conditions[?(@.type==\"Ready\")].status" },
+                    { "name": "Detail", "type": "string", "jsonPath": ".status.detail", "priority": 1 },
+                    { "name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp" }
+                ] }]
+        }
+    }))
+    .unwrap();
+    Api::<CustomResourceDefinition>::all(client.clone())
+        .create(&PostParams::default(), &crd)
+        .await
+        .unwrap();
+    let resource = ApiResource::from_gvk(&GroupVersionKind::gvk("ops.example.com", "v1", "Backup"));
+    let api: Api<DynamicObject> = Api::namespaced_with(client, "default", &resource);
+    let object: DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "ops.example.com/v1", "kind": "Backup",
+        "metadata": { "name": "db" },
+        "spec": { "schedule": "0 3 * * *", "keep": 7 },
+        "status": { "detail": "hidden", "conditions": [{ "type": "Ready", "status": "True" }] }
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &object).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crd_with_printer_columns_is_shown_with_its_own_columns() {
+    let sim = sim::TestSim::start().await;
+    backups(sim.client().await).await;
+    let mut harness = Harness::new(sim.kubeconfig.clone(), sim::CONTEXT, "default");
+    harness
+        .until("discovery", |h| h.model.discovery.catalogue.is_some())
+        .await;
+    harness.command("backups");
+    harness
+        .until("the backups", |h| {
+            h.state() == SyncState::Live && h.names() == ["db"]
+        })
+        .await;
+    let store = &harness.model.watch.as_ref().unwrap().store;
+    let titles: Vec<&str> = store.columns().iter().map(|(_, c)| c.title).collect();
+    assert_eq!(titles, ["NAME", "SCHEDULE", "KEPT", "READY", "AGE"]);
+    let row = store.visible_row(0).unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    let cells: Vec<String> = row.cells.iter().map(|c| c.render(now)).collect();
+    assert_eq!(cells[..3], ["0 3 * * *", "7", "True"]);
+    assert!(
+        matches!(row.cells[3], kubevibe::live::row::Cell::Age(Some(_))),
+        "AGE is a date column: {cells:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

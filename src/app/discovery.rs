@@ -4,11 +4,13 @@
 
 use std::sync::Mutex;
 
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::core::ApiResource;
 
 use crate::app::effect::Effect;
 use crate::app::model::Model;
 use crate::app::watch::WatchKind;
+use crate::live::projection::PrinterColumn;
 
 /// One resource the cluster serves, as discovery describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,6 +25,9 @@ pub struct KindInfo {
     pub namespaced: bool,
     pub verbs: Vec<String>,
     pub categories: Vec<String>,
+    /// A custom resource's `additionalPrinterColumns` (priority 0) for this version; empty
+    /// for built-in kinds and CRDs that declare none (NAME and AGE are shown then).
+    pub columns: Vec<PrinterColumn>,
 }
 
 impl KindInfo {
@@ -256,7 +261,42 @@ pub async fn discover(client: &kube::Client) -> Result<Catalogue, String> {
             }
         }
     }
+    add_printer_columns(client, &mut kinds).await;
     Ok(Catalogue { kinds })
+}
+
+/// Gives each custom resource its CRD's default printer columns (those `kubectl get` shows
+/// without `-o wide`). Unreadable CRDs (RBAC) leave the kinds with NAME and AGE.
+async fn add_printer_columns(client: &kube::Client, kinds: &mut [KindInfo]) {
+    let crds: kube::Api<CustomResourceDefinition> = kube::Api::all(client.clone());
+    let list = match crds.list(&kube::api::ListParams::default()).await {
+        Ok(list) => list,
+        Err(error) => {
+            tracing::info!(%error, "custom resources keep NAME and AGE: cannot list CRDs");
+            return;
+        }
+    };
+    for crd in list.items {
+        let spec = crd.spec;
+        for version in spec.versions.iter().filter(|v| v.served) {
+            let Some(kind) = kinds.iter_mut().find(|k| {
+                k.group == spec.group && k.version == version.name && k.plural == spec.names.plural
+            }) else {
+                continue;
+            };
+            kind.columns = version
+                .additional_printer_columns
+                .iter()
+                .flatten()
+                .filter(|c| c.priority.unwrap_or(0) == 0)
+                .map(|c| PrinterColumn {
+                    name: c.name.clone(),
+                    type_: c.type_.clone(),
+                    json_path: c.json_path.clone(),
+                })
+                .collect();
+        }
+    }
 }
 
 fn resources(
@@ -283,6 +323,7 @@ fn resources(
             namespaced: resource.namespaced,
             verbs: resource.verbs,
             categories: resource.categories.unwrap_or_default(),
+            columns: Vec::new(),
         })
 }
 
@@ -302,6 +343,7 @@ mod tests {
             namespaced: true,
             verbs: verbs.iter().map(|s| s.to_string()).collect(),
             categories: Vec::new(),
+            columns: Vec::new(),
         }
     }
 

@@ -80,6 +80,10 @@ impl WatchKind {
             WatchKind::Services => Store::for_projection::<ServiceRow>(title, namespace),
             WatchKind::Nodes => Store::for_projection::<NodeRow>(title, namespace),
             WatchKind::Events => Store::for_projection::<EventRow>(title, namespace),
+            WatchKind::Other(info) if !info.columns.is_empty() => {
+                let columns = crate::live::projection::Printer::new(&info.columns).table_columns();
+                Store::new(title, namespace, &columns)
+            }
             WatchKind::Other(_) => Store::for_projection::<GenericRow>(title, namespace),
         }
     }

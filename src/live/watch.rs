@@ -13,7 +13,8 @@ use kube::runtime::watcher::{self, Event, InitialListStrategy};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::live::projection::Projection;
+use crate::live::projection::{Decoded, Projection};
+use crate::live::row::Row;
 use crate::live::store::Change;
 
 /// Changes that arrive together are sent as one batch of at most this many.
@@ -75,7 +76,7 @@ impl WatchSpec {
         }
     }
 
-    fn api<P: Projection>(&self, client: kube::Client) -> Api<P> {
+    fn api<K: Decoded>(&self, client: kube::Client) -> Api<K> {
         match &self.namespace {
             Some(ns) => Api::namespaced_with(client, ns, &self.resource),
             None => Api::all_with(client, &self.resource),
@@ -85,12 +86,17 @@ impl WatchSpec {
 
 /// One watcher event as a store change.
 pub fn change<P: Projection>(event: Result<Event<P>, watcher::Error>) -> Change {
+    change_with(event, &P::into_row)
+}
+
+/// One watcher event as a store change, rows built by `to_row`.
+fn change_with<K>(event: Result<Event<K>, watcher::Error>, to_row: &impl Fn(K) -> Row) -> Change {
     match event {
         Ok(Event::Init) => Change::Init,
-        Ok(Event::InitApply(object)) => Change::InitRow(object.into_row()),
+        Ok(Event::InitApply(object)) => Change::InitRow(to_row(object)),
         Ok(Event::InitDone) => Change::InitDone,
-        Ok(Event::Apply(object)) => Change::Apply(object.into_row()),
-        Ok(Event::Delete(object)) => Change::Delete(object.into_row().uid),
+        Ok(Event::Apply(object)) => Change::Apply(to_row(object)),
+        Ok(Event::Delete(object)) => Change::Delete(to_row(object).uid),
         Err(error) => Change::Down {
             error: describe(&error),
             at: Instant::now(),
@@ -155,7 +161,18 @@ pub async fn run<P: Projection>(
     spec: WatchSpec,
     sender: mpsc::Sender<Vec<Change>>,
 ) {
-    let stream = watcher::watcher(spec.api::<P>(client), spec.watcher_config())
+    run_with(client, spec, sender, P::into_row).await;
+}
+
+/// [`run`] for a kind whose rows are built at run time (a custom resource's printer columns):
+/// objects decode as `K` and become rows through `to_row`.
+pub async fn run_with<K: Decoded>(
+    client: kube::Client,
+    spec: WatchSpec,
+    sender: mpsc::Sender<Vec<Change>>,
+    to_row: impl Fn(K) -> Row + Send + Sync + 'static,
+) {
+    let stream = watcher::watcher(spec.api::<K>(client), spec.watcher_config())
         .default_backoff()
         .map(|event| match event {
             Err(error) => match forbidden(&error) {
@@ -163,9 +180,9 @@ pub async fn run<P: Projection>(
                     error: forbidden_text(&spec, verb, &message),
                     at: Instant::now(),
                 },
-                None => change::<P>(Err(error)),
+                None => change_with(Err(error), &to_row),
             },
-            event => change::<P>(event),
+            event => change_with(event, &to_row),
         })
         .ready_chunks(BATCH);
     let mut stream = std::pin::pin!(stream);
@@ -194,6 +211,18 @@ impl WatchHandle {
 impl Drop for WatchHandle {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// Starts [`run_with`] on the current tokio runtime.
+pub fn spawn_with<K: Decoded>(
+    client: kube::Client,
+    spec: WatchSpec,
+    sender: mpsc::Sender<Vec<Change>>,
+    to_row: impl Fn(K) -> Row + Send + Sync + 'static,
+) -> WatchHandle {
+    WatchHandle {
+        task: tokio::spawn(run_with(client, spec, sender, to_row)),
     }
 }
 

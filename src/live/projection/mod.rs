@@ -12,6 +12,7 @@ pub mod meta;
 mod node;
 mod pod;
 mod pod_status;
+pub mod printer;
 mod service;
 
 use std::fmt::Debug;
@@ -27,10 +28,11 @@ pub use generic::GenericRow;
 pub use node::NodeRow;
 pub use pod::PodRow;
 pub use pod_status::PodStatusLine;
+pub use printer::{CustomRow, Printer, PrinterColumn};
 pub use service::ServiceRow;
 
-/// A compact object the watcher decodes, and the row it becomes.
-pub trait Projection:
+/// What a watcher can decode: a resource typed at run time by its `ApiResource`.
+pub trait Decoded:
     Resource<DynamicType = ApiResource, Scope = DynamicResourceScope>
     + DeserializeOwned
     + Clone
@@ -38,6 +40,20 @@ pub trait Projection:
     + Send
     + 'static
 {
+}
+
+impl<T> Decoded for T where
+    T: Resource<DynamicType = ApiResource, Scope = DynamicResourceScope>
+        + DeserializeOwned
+        + Clone
+        + Debug
+        + Send
+        + 'static
+{
+}
+
+/// A compact object the watcher decodes, and the row it becomes.
+pub trait Projection: Decoded {
     /// The kind's columns after NAME (the row's cells, in order).
     fn columns() -> &'static [Column];
 
