@@ -61,14 +61,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, pane: Pane, area: Rect) {
         );
         return;
     }
-    let lines: Vec<Line<'_>> = empty_state(model, pane)
-        .iter()
-        .map(|text| Line::styled(*text, theme::dim()))
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    crate::ui::view_frame::hint(frame, block, area, empty_state(model, pane));
 }
 
 fn empty_state(model: &Model, pane: Pane) -> &'static [&'static str] {

@@ -66,15 +66,7 @@ impl Projection for DeploymentRow {
             Cell::Int(status.available_replicas.into()),
             Cell::Age(id.created),
         ]);
-        Row {
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            cells,
-            tone,
-        }
+        id.into_row(cells, tone)
     }
 }
 

@@ -68,22 +68,15 @@ impl Projection for EventRow {
             .or_else(|| self.event_time.as_ref().map(|t| t.0.as_second()))
             .or_else(|| seconds(&self.first_timestamp));
         let id = identity(self.metadata);
-        Row {
-            cells: Box::new([
-                Cell::Age(seen.or(id.created)),
-                Cell::text(kind),
-                Cell::text(self.reason.unwrap_or_default()),
-                Cell::text(object),
-                // One line: the table shows no line breaks.
-                Cell::text(self.message.unwrap_or_default().replace('\n', " ")),
-            ]),
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            tone,
-        }
+        let cells = Box::new([
+            Cell::Age(seen.or(id.created)),
+            Cell::text(kind),
+            Cell::text(self.reason.unwrap_or_default()),
+            Cell::text(object),
+            // One line: the table shows no line breaks.
+            Cell::text(self.message.unwrap_or_default().replace('\n', " ")),
+        ]);
+        id.into_row(cells, tone)
     }
 }
 

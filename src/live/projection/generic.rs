@@ -25,14 +25,7 @@ impl Projection for GenericRow {
 
     fn into_row(self) -> Row {
         let id = identity(self.metadata);
-        Row {
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            cells: Box::new([Cell::Age(id.created)]),
-            tone: Tone::Normal,
-        }
+        let cells = Box::new([Cell::Age(id.created)]);
+        id.into_row(cells, Tone::Normal)
     }
 }

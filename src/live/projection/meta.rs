@@ -8,7 +8,7 @@ use std::sync::Arc;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use serde::{Deserialize, Deserializer};
 
-use crate::live::row::Owner;
+use crate::live::row::{Cell, Owner, Row, Tone};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,6 +52,21 @@ pub struct Identity {
     pub labels: Arc<[(CompactString, CompactString)]>,
     pub owners: Arc<[Owner]>,
     pub created: Option<i64>,
+}
+
+impl Identity {
+    /// The row of this object with the kind's `cells` and `tone`.
+    pub fn into_row(self, cells: Box<[Cell]>, tone: Tone) -> Row {
+        Row {
+            uid: self.uid,
+            namespace: self.namespace,
+            name: self.name,
+            labels: self.labels,
+            owners: self.owners,
+            cells,
+            tone,
+        }
+    }
 }
 
 /// Takes the identity out of `meta`. An object without a uid (never from a real server) is

@@ -101,20 +101,13 @@ impl Projection for NodeRow {
         } else {
             roles.join(",")
         };
-        Row {
-            cells: Box::new([
-                Cell::text(status),
-                Cell::text(roles),
-                Cell::Age(id.created),
-                Cell::text(version),
-            ]),
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            tone,
-        }
+        let cells = Box::new([
+            Cell::text(status),
+            Cell::text(roles),
+            Cell::Age(id.created),
+            Cell::text(version),
+        ]);
+        id.into_row(cells, tone)
     }
 }
 

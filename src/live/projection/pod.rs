@@ -137,25 +137,18 @@ impl Projection for PodRow {
             .or(self.status.pod_ip)
             .filter(|ip| !ip.is_empty());
         let id = identity(self.metadata);
-        Row {
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            cells: Box::new([
-                Cell::Ratio(line.ready, line.total),
-                Cell::text(line.status),
-                Cell::Restarts {
-                    count: line.restarts,
-                    last: line.last_restart,
-                },
-                Cell::Age(id.created),
-                Cell::text(node.unwrap_or_else(|| "<none>".to_string())),
-                Cell::text(ip.unwrap_or_else(|| "<none>".to_string())),
-            ]),
-            tone,
-        }
+        let cells = Box::new([
+            Cell::Ratio(line.ready, line.total),
+            Cell::text(line.status),
+            Cell::Restarts {
+                count: line.restarts,
+                last: line.last_restart,
+            },
+            Cell::Age(id.created),
+            Cell::text(node.unwrap_or_else(|| "<none>".to_string())),
+            Cell::text(ip.unwrap_or_else(|| "<none>".to_string())),
+        ]);
+        id.into_row(cells, tone)
     }
 }
 

@@ -90,15 +90,7 @@ impl Printer {
             .map(|(c, query)| cell(&c.type_, query.as_ref(), &document))
             .collect();
         let id = identity(object.metadata);
-        Row {
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            cells,
-            tone: Tone::Normal,
-        }
+        id.into_row(cells, Tone::Normal)
     }
 }
 

@@ -134,21 +134,14 @@ impl Projection for ServiceRow {
             Tone::Normal
         };
         let id = identity(self.metadata);
-        Row {
-            uid: id.uid,
-            namespace: id.namespace,
-            name: id.name,
-            labels: id.labels,
-            owners: id.owners,
-            cells: Box::new([
-                Cell::text(kind),
-                Cell::text(cluster_ip),
-                Cell::text(external),
-                Cell::text(ports),
-                Cell::Age(id.created),
-            ]),
-            tone,
-        }
+        let cells = Box::new([
+            Cell::text(kind),
+            Cell::text(cluster_ip),
+            Cell::text(external),
+            Cell::text(ports),
+            Cell::Age(id.created),
+        ]);
+        id.into_row(cells, tone)
     }
 }
 
