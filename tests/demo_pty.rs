@@ -112,8 +112,14 @@ fn the_demo_end_to_end_watch_filter_rollout_forward_and_quit() {
     });
 
     app.send(b":pods\r");
-    app.wait_until(WAIT, "pods of shop, checkout and web", |s| {
-        s.contains("pods · shop") && table_rows(s, "checkout-") >= 1 && table_rows(s, "web-") >= 1
+    // The web pods must be ready before their service is forwarded (step 4).
+    app.wait_until(WAIT, "pods of shop, checkout and ready web ones", |s| {
+        s.contains("pods · shop")
+            && table_rows(s, "checkout-") >= 1
+            && table_rows(s, "web-") >= 1
+            && s.lines()
+                .filter(|l| l.contains("│web-"))
+                .all(|l| l.contains(" 1/1 ") && l.contains("Running"))
     });
     assert!(
         !app.contents().contains(":pods"),

@@ -499,6 +499,7 @@ fn pf_rm_forgets_a_saved_forward_and_an_unknown_name_lists_the_saved_ones() {
         model.flash.as_deref(),
         Some(r#"no saved forward named "nope" (saved: api, web)"#)
     );
+    assert_eq!(model.live_view, LiveView::Forwards, "the saved ones show");
     // No name: how to use it, and what there is.
     let effects = command(&mut model, "pf rm");
     assert!(forward_effects(&effects).is_empty());

@@ -585,7 +585,7 @@ pub fn saved_names(model: &Model) -> String {
 
 /// `:pf rm NAME`: forget a saved forward (a forward running under that name keeps running).
 fn remove_saved(model: &mut Model, name: &str) -> Vec<Effect> {
-    model.dirty = true;
+    live_view::show(model, LiveView::Forwards);
     if name.is_empty() {
         let known = saved_names(model);
         model.flash = Some(if known.is_empty() {
