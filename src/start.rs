@@ -197,6 +197,10 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
     for effect in crate::app::watch::start(&mut model) {
         runner.run(effect);
     }
+    // The saved port-forwards, for `:pf NAME` completion.
+    for effect in crate::app::forwards::preload(&mut model) {
+        runner.run(effect);
+    }
     let input = crossterm::event::EventStream::new();
     let result =
         crate::app::run::run(&mut guard.terminal, &mut model, &mut runner, input, &mut rx).await;

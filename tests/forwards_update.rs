@@ -412,3 +412,193 @@ fn quitting_stops_the_runner_which_stops_every_forward() {
     let effects = send(&mut model, Msg::Shutdown);
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
 }
+
+fn svc_spec(name: &str) -> ForwardSpec {
+    ForwardSpec {
+        target: ForwardTarget::Service {
+            namespace: "shop".into(),
+            name: name.into(),
+        },
+        remote_port: 80,
+        local_port: None,
+    }
+}
+
+/// The saved forwards as read back by the runner.
+fn saved(model: &mut Model, names: &[&str]) {
+    let saved = names
+        .iter()
+        .map(|name| (name.to_string(), svc_spec(name)))
+        .collect();
+    send(
+        model,
+        Msg::Forwards(ForwardMsg::Saved {
+            saved: Ok(saved),
+            start: None,
+        }),
+    );
+}
+
+#[test]
+fn pf_alone_shows_the_view_and_reads_the_saved_forwards_once() {
+    let mut model = model();
+    let effects = command(&mut model, "pf");
+    assert_eq!(model.live_view, LiveView::Forwards);
+    assert_eq!(
+        forward_effects(&effects),
+        vec![ForwardEffect::Load { start: None }]
+    );
+    saved(&mut model, &["api", "web"]);
+    assert_eq!(kubevibe::app::forwards::saved_names(&model), "api, web");
+    // Read already: showing the view again reads nothing, preloading neither.
+    assert!(forward_effects(&command(&mut model, "pf")).is_empty());
+    assert!(kubevibe::app::forwards::preload(&mut model).is_empty());
+}
+
+#[test]
+fn preload_reads_once_and_a_failed_preload_stays_quiet_until_pf() {
+    let mut model = model();
+    assert_eq!(
+        forward_effects(&kubevibe::app::forwards::preload(&mut model)),
+        vec![ForwardEffect::Load { start: None }]
+    );
+    assert!(
+        kubevibe::app::forwards::preload(&mut model).is_empty(),
+        "asked once"
+    );
+    let broken = || {
+        Msg::Forwards(ForwardMsg::Saved {
+            saved: Err("forwards/dev.json is not a saved-forwards file; fix or delete it".into()),
+            start: None,
+        })
+    };
+    send(&mut model, broken());
+    assert_eq!(model.flash, None, "nobody asked yet");
+    // `:pf` reads again and the error shows with the view.
+    let effects = command(&mut model, "pf");
+    assert_eq!(
+        forward_effects(&effects),
+        vec![ForwardEffect::Load { start: None }]
+    );
+    send(&mut model, broken());
+    assert!(
+        model.flash.as_deref().unwrap().contains("fix or delete it"),
+        "{:?}",
+        model.flash
+    );
+}
+
+#[test]
+fn pf_rm_forgets_a_saved_forward_and_an_unknown_name_lists_the_saved_ones() {
+    let mut model = model();
+    saved(&mut model, &["api", "web"]);
+    // Unknown while the saved ones are known: said at once, nothing written.
+    let effects = command(&mut model, "pf rm nope");
+    assert!(forward_effects(&effects).is_empty());
+    assert_eq!(
+        model.flash.as_deref(),
+        Some(r#"no saved forward named "nope" (saved: api, web)"#)
+    );
+    assert_eq!(model.live_view, LiveView::Forwards, "the saved ones show");
+    // No name: how to use it, and what there is.
+    let effects = command(&mut model, "pf rm");
+    assert!(forward_effects(&effects).is_empty());
+    assert!(
+        model.flash.as_deref().unwrap().contains("saved: api, web"),
+        "{:?}",
+        model.flash
+    );
+    // A known name: the runner removes it and reports the ones left.
+    let effects = command(&mut model, "pf rm web");
+    assert_eq!(
+        forward_effects(&effects),
+        vec![ForwardEffect::Remove { name: "web".into() }]
+    );
+    let left = BTreeMap::from([("api".to_string(), svc_spec("api"))]);
+    send(
+        &mut model,
+        Msg::Forwards(ForwardMsg::Removed {
+            name: "web".into(),
+            result: Ok((true, left.clone())),
+        }),
+    );
+    assert_eq!(model.forwards.saved.as_ref(), Some(&left));
+    assert_eq!(
+        model.flash.as_deref(),
+        Some("removed the saved forward web")
+    );
+    // The file no longer had it (another cockpit removed it first): said with what is left.
+    send(
+        &mut model,
+        Msg::Forwards(ForwardMsg::Removed {
+            name: "web".into(),
+            result: Ok((false, left)),
+        }),
+    );
+    assert_eq!(
+        model.flash.as_deref(),
+        Some(r#"no saved forward named "web" (saved: api)"#)
+    );
+    // Before the saved ones are read the runner decides; its error is shown as it is.
+    let mut fresh = model_without_rows();
+    let effects = command(&mut fresh, "pf rm web");
+    assert_eq!(
+        forward_effects(&effects),
+        vec![ForwardEffect::Remove { name: "web".into() }]
+    );
+    send(
+        &mut fresh,
+        Msg::Forwards(ForwardMsg::Removed {
+            name: "web".into(),
+            result: Err("could not remove web from /x/forwards/dev.json: denied".into()),
+        }),
+    );
+    assert!(
+        fresh
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("could not remove web")
+    );
+}
+
+/// Types `line` into the command bar and presses Tab: the line the bar then holds.
+fn tab(model: &mut Model, line: &str) -> String {
+    model.focus = Pane::Watch;
+    model.live_view = LiveView::Resources;
+    press(model, KeyCode::Char(':'));
+    for c in line.chars() {
+        press(model, KeyCode::Char(c));
+    }
+    press(model, KeyCode::Tab);
+    let text = model
+        .watch
+        .as_ref()
+        .unwrap()
+        .input
+        .as_ref()
+        .unwrap()
+        .text
+        .clone();
+    press(model, KeyCode::Esc);
+    text
+}
+
+#[test]
+fn tab_after_pf_completes_saved_names_and_rm() {
+    let mut model = model();
+    // Nothing read yet: only `rm` completes.
+    assert_eq!(tab(&mut model, "pf r"), "pf rm");
+    assert_eq!(tab(&mut model, "pf we"), "pf we");
+    saved(&mut model, &["redis", "web-main", "web-admin"]);
+    assert_eq!(tab(&mut model, "pf we"), "pf web-");
+    assert_eq!(tab(&mut model, "pf web-m"), "pf web-main");
+    // `r` is both `rm` and `redis`: their common start only.
+    assert_eq!(tab(&mut model, "pf r"), "pf r");
+    assert_eq!(tab(&mut model, "pf re"), "pf redis");
+    assert_eq!(tab(&mut model, "pf rm w"), "pf rm web-");
+    assert_eq!(tab(&mut model, "pf rm web-a"), "pf rm web-admin");
+    assert_eq!(tab(&mut model, "pf nothing"), "pf nothing");
+    // Other lines complete as before.
+    assert_eq!(tab(&mut model, "depl"), "deploy");
+}

@@ -217,3 +217,53 @@ fn the_port_picker_and_the_name_input() {
     key(&mut c, KeyCode::Char('s'));
     insta::assert_snapshot!("forwards_naming_160x48", frame(&mut c).backend());
 }
+
+/// A service with a long name, active with traffic, and two saved forwards: in a narrow slot
+/// the name is shortened with `…` so the ports, the state and the counters stay on screen.
+#[test]
+fn a_long_name_is_shortened_and_the_saved_forwards_are_listed() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut c = Cockpit::new(w, h);
+        let name = "payments-gateway-internal-reconciliation-api";
+        forwards::start(
+            &mut c.model,
+            spec(svc(name), 8443),
+            Some("pay".into()),
+            None,
+        );
+        event(
+            &mut c,
+            1,
+            ForwardEvent::Listening {
+                port: 8443,
+                note: None,
+            },
+        );
+        event(&mut c, 1, ForwardEvent::State(ForwardState::Active));
+        event(
+            &mut c,
+            1,
+            ForwardEvent::Traffic(Traffic {
+                connections: 1,
+                total_connections: 3,
+                bytes_in: 12_345,
+                bytes_out: 678,
+            }),
+        );
+        let saved = ["pay", "web"]
+            .map(|n| (n.to_string(), spec(svc(n), 80)))
+            .into_iter()
+            .collect();
+        c.send(Msg::Forwards(ForwardMsg::Saved {
+            saved: Ok(saved),
+            start: None,
+        }));
+        c.model.flash = None;
+        let terminal = frame(&mut c);
+        let screen = format!("{:?}", terminal.backend());
+        assert!(screen.contains("active"), "the state stays:\n{screen}");
+        assert!(screen.contains("12.3k↓"), "the counters stay:\n{screen}");
+        assert!(screen.contains('…'), "the name is shortened:\n{screen}");
+        insta::assert_snapshot!(format!("forwards_long_name_{w}x{h}"), terminal.backend());
+    }
+}

@@ -121,6 +121,9 @@ pub fn switch_context(model: &mut Model, name: &str) -> Vec<Effect> {
     model.watch = Some(state);
     let discovery = model.discovery.start();
     effects.push(Effect::Discover { id: discovery });
+    // The saved forwards are per context: read the new context's.
+    model.forwards.forget_saved();
+    effects.extend(crate::app::forwards::preload(model));
     effects
 }
 
@@ -156,6 +159,9 @@ pub fn on_memory_loaded(
 /// Tab in the command bar: `ctx ` completes a context name, anything else a kind (built-in
 /// or discovered) or command word.
 pub fn complete_command(model: &Model, text: &str) -> Option<String> {
+    if let Some(done) = crate::app::forwards::complete_line(model, text) {
+        return Some(done);
+    }
     if let Some(typed) = text
         .strip_prefix("ctx ")
         .or_else(|| text.strip_prefix("context "))

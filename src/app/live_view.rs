@@ -120,9 +120,7 @@ pub fn run_command(model: &mut Model, line: &str) -> Option<Vec<Effect>> {
     let first = words.next()?;
     let rest: Vec<&str> = words.collect();
     match first {
-        "pf" | "forward" | "port-forward" if !rest.is_empty() => {
-            Some(crate::app::forwards::run_command(model, &rest))
-        }
+        "pf" | "forward" | "port-forward" => Some(crate::app::forwards::run_command(model, &rest)),
         "events" | "ev" | "event" if rest.first() == Some(&"pane") => {
             show(model, LiveView::Events);
             Some(Vec::new())

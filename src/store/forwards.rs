@@ -61,14 +61,15 @@ impl SavedForwards {
         Ok(saved)
     }
 
-    /// Forgets `name`; whether it was saved.
-    pub fn remove(&self, name: &str) -> io::Result<bool> {
+    /// Forgets `name`: whether it was saved, and every saved forward left. The file is
+    /// rewritten (still 0600) only when something was removed.
+    pub fn remove(&self, name: &str) -> io::Result<(bool, BTreeMap<String, ForwardSpec>)> {
         let mut saved = self.load()?;
         let removed = saved.remove(name).is_some();
         if removed {
             self.write(&saved)?;
         }
-        Ok(removed)
+        Ok((removed, saved))
     }
 
     fn write(&self, saved: &BTreeMap<String, ForwardSpec>) -> io::Result<()> {
@@ -118,9 +119,20 @@ mod tests {
             other.load().expect("loads").is_empty(),
             "contexts are apart"
         );
-        assert!(store.remove("web").expect("removes"));
-        assert!(!store.remove("web").expect("removes"));
+        let (removed, left) = store.remove("web").expect("removes");
+        assert!(removed);
+        assert_eq!(left.keys().collect::<Vec<_>>(), ["api"]);
+        assert!(!store.remove("web").expect("removes").0);
         assert_eq!(store.load().expect("loads").len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(store.path())
+                .expect("exists")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "still private after a removal");
+        }
     }
 
     #[test]

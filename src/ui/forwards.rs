@@ -22,6 +22,8 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_
     let state = &model.forwards;
     let inner = block.inner(area);
     let mut lines: Vec<Line<'static>> = Vec::new();
+    // The line the selected forward starts on.
+    let mut selected_line = 0;
     if let Some(picker) = &state.picker {
         lines.extend(picker_lines(picker));
     } else if state.rows.is_empty() {
@@ -30,6 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_
             "Press f on a pod or service row to forward a port, or :pf NAME for a saved one.",
             theme::dim(),
         ));
+        lines.extend(saved_line(model));
     } else {
         let wide = inner.width >= WIDE;
         if wide {
@@ -37,10 +40,13 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_
         }
         for (index, row) in state.rows.iter().enumerate() {
             let selected = focused && index == state.selected;
+            if index == state.selected {
+                selected_line = lines.len();
+            }
             if wide {
                 lines.extend(wide_lines(row, selected));
             } else {
-                lines.push(compact_line(row, selected));
+                lines.extend(compact_lines(row, selected, usize::from(inner.width)));
             }
         }
         if let Some((_, name)) = &state.naming {
@@ -55,11 +61,12 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, focused: bool, block: Block<'_
                 theme::dim(),
             ));
         }
+        lines.extend(saved_line(model));
     }
     // Keep the selected forward (and the input under the list) in view.
     let height = usize::from(inner.height.max(1));
     let top = lines.len().saturating_sub(height);
-    let top = top.min(state.selected.saturating_sub(height.saturating_sub(2)));
+    let top = top.min(selected_line.saturating_sub(height.saturating_sub(2)));
     let shown: Vec<Line<'static>> = lines.into_iter().skip(top).collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
@@ -106,20 +113,35 @@ fn state_span(state: &ForwardState) -> Span<'static> {
     )
 }
 
-fn compact_line(row: &ForwardRow, selected: bool) -> Line<'static> {
-    let mut spans = vec![
-        marker(selected),
-        Span::styled(
-            row.ports_text(),
-            Style::default().fg(theme::TEXT).add_modifier(if selected {
-                Modifier::BOLD
-            } else {
-                Modifier::empty()
-            }),
-        ),
-        Span::raw(" "),
-        state_span(&row.state),
-    ];
+/// `saved (:pf NAME): a, b` when the context has saved forwards.
+fn saved_line(model: &Model) -> Option<Line<'static>> {
+    let names = crate::app::forwards::saved_names(model);
+    (!names.is_empty()).then(|| Line::styled(format!("saved (:pf NAME): {names}"), theme::dim()))
+}
+
+/// Fewest characters of a name worth showing before the counters move to a second line.
+const MIN_NAME: usize = 4;
+
+/// `name` in at most `room` characters, its end replaced by `…` when it does not fit.
+fn elide(name: &str, room: usize) -> String {
+    if name.chars().count() <= room {
+        return name.to_string();
+    }
+    match room {
+        0 => String::new(),
+        room => name.chars().take(room - 1).chain(['…']).collect(),
+    }
+}
+
+/// One forward in a narrow slot: `local → kind/name:port state counters` on one line of
+/// `width`; a long name is shortened with `…` so the ports, the state and the counters (or
+/// the error) stay. When even a short name leaves no room, the state and what follows it go
+/// on a second line.
+fn compact_lines(row: &ForwardRow, selected: bool, width: usize) -> Vec<Line<'static>> {
+    let name = row.spec.target.name();
+    let full = row.ports_text();
+    // The marker and the ports without the name.
+    let ports_fixed = 2 + full.chars().count() - name.chars().count();
     let tail = match &row.state {
         ForwardState::Failed { error } => format!(" {error}"),
         _ => format!(
@@ -129,8 +151,42 @@ fn compact_line(row: &ForwardRow, selected: bool) -> Line<'static> {
             bytes(row.traffic.bytes_out)
         ),
     };
-    spans.push(Span::styled(tail, theme::dim()));
-    Line::from(spans)
+    let rest = 1 + row.state.label().chars().count() + tail.chars().count();
+    let name_room = width.saturating_sub(ports_fixed + rest);
+    let one_line = name.chars().count() <= name_room || name_room >= MIN_NAME;
+    let shown_name = if one_line {
+        elide(name, name_room)
+    } else {
+        elide(name, width.saturating_sub(ports_fixed).max(1))
+    };
+    let ports = match full.rsplit_once(&format!("{name}:")) {
+        Some((head, port)) => format!("{head}{shown_name}:{port}"),
+        None => full,
+    };
+    let ports = Span::styled(
+        ports,
+        Style::default().fg(theme::TEXT).add_modifier(if selected {
+            Modifier::BOLD
+        } else {
+            Modifier::empty()
+        }),
+    );
+    let state = [
+        Span::raw(" "),
+        state_span(&row.state),
+        Span::styled(tail, theme::dim()),
+    ];
+    if one_line {
+        let mut spans = vec![marker(selected), ports];
+        spans.extend(state);
+        return vec![Line::from(spans)];
+    }
+    let mut second = vec![Span::raw("   ")];
+    second.extend(state);
+    vec![
+        Line::from(vec![marker(selected), ports]),
+        Line::from(second),
+    ]
 }
 
 fn header() -> Line<'static> {

@@ -115,6 +115,69 @@ impl PtyApp {
         }
     }
 
+    /// Where `text` starts on screen (row, column), cell by cell; the first place from the top.
+    #[allow(dead_code)]
+    pub fn position_of(&self, text: &str) -> Option<(u16, u16)> {
+        let parser = self.screen.lock().expect("screen");
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        (0..rows).find_map(|row| {
+            // Each character with the column of the cell it came from.
+            let mut line = String::new();
+            let mut columns = Vec::new();
+            for col in 0..cols {
+                let Some(cell) = screen.cell(row, col) else {
+                    continue;
+                };
+                if cell.is_wide_continuation() {
+                    continue;
+                }
+                let contents = if cell.has_contents() {
+                    cell.contents()
+                } else {
+                    " "
+                };
+                for c in contents.chars() {
+                    line.push(c);
+                    columns.push(col);
+                }
+            }
+            let byte = line.find(text)?;
+            let index = line[..byte].chars().count();
+            Some((row, columns[index]))
+        })
+    }
+
+    /// The foreground and background colours of the cell at (row, column).
+    #[allow(dead_code)]
+    pub fn colors_at(&self, row: u16, col: u16) -> Option<(vt100::Color, vt100::Color)> {
+        let parser = self.screen.lock().expect("screen");
+        let cell = parser.screen().cell(row, col)?;
+        Some((cell.fgcolor(), cell.bgcolor()))
+    }
+
+    /// The colours of the first cell of `text` where it shows on screen.
+    #[allow(dead_code)]
+    pub fn colors_of(&self, text: &str) -> Option<(vt100::Color, vt100::Color)> {
+        let (row, col) = self.position_of(text)?;
+        self.colors_at(row, col)
+    }
+
+    /// Wait until `ready` holds for what the terminal shows (text, positions, colours), or
+    /// fail with the screen's text.
+    #[allow(dead_code)]
+    pub fn wait_until_app(&self, within: Duration, what: &str, ready: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + within;
+        while !ready(self) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen shows:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).expect("write to pty");
         self.writer.flush().expect("flush pty");

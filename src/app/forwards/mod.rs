@@ -1,6 +1,6 @@
 //! The port-forwards view: the forwards the operator started (`f` on a pod or service row,
 //! `:pf NAME`, a planner's port_forward step), their state and traffic; `x` stops one, `s`
-//! saves one by name, Enter restarts a stopped one.
+//! saves one by name, Enter restarts a stopped one, `:pf rm NAME` forgets a saved one.
 
 pub mod plan_step;
 pub mod ports;
@@ -32,6 +32,8 @@ pub enum ForwardEffect {
     Load { start: Option<String> },
     /// Save `spec` as `name` for the context.
     Save { name: String, spec: ForwardSpec },
+    /// Forget the saved forward `name` of the context (`ForwardMsg::Removed`).
+    Remove { name: String },
 }
 
 /// What comes back to the view (`Msg::Forwards`).
@@ -49,6 +51,11 @@ pub enum ForwardMsg {
     Saved {
         saved: Result<BTreeMap<String, ForwardSpec>, String>,
         start: Option<String>,
+    },
+    /// After `Remove { name }`: whether it was saved, and the saved forwards left.
+    Removed {
+        name: String,
+        result: Result<(bool, BTreeMap<String, ForwardSpec>), String>,
     },
 }
 
@@ -109,6 +116,8 @@ pub struct ForwardsState {
     pub naming: Option<(u64, String)>,
     /// The saved forwards, once read.
     pub saved: Option<BTreeMap<String, ForwardSpec>>,
+    /// Whether the saved forwards were asked for already (at start or after a context switch).
+    saved_requested: bool,
     next_id: u64,
 }
 
@@ -119,6 +128,12 @@ impl ForwardsState {
 
     pub fn selected_row(&self) -> Option<&ForwardRow> {
         self.rows.get(self.selected)
+    }
+
+    /// Forgets the saved forwards read (another context's are read next).
+    pub fn forget_saved(&mut self) {
+        self.saved = None;
+        self.saved_requested = false;
     }
 
     /// Forwards still running (or starting).
@@ -187,12 +202,40 @@ pub fn on_msg(model: &mut Model, msg: ForwardMsg, now: Instant) -> Vec<Effect> {
                     None => Vec::new(),
                 }
             }
+            // A read nobody asked for (at start) fails quietly: `:pf` reads and tells again.
             Err(error) => {
-                model.flash = Some(error);
+                if start.is_some() || model.live_view == LiveView::Forwards {
+                    model.flash = Some(error);
+                }
                 Vec::new()
             }
         },
+        ForwardMsg::Removed { name, result } => {
+            match result {
+                Ok((removed, saved)) => {
+                    model.forwards.saved = Some(saved);
+                    model.flash = Some(if removed {
+                        format!("removed the saved forward {name}")
+                    } else {
+                        unknown_name(model, &name)
+                    });
+                }
+                Err(error) => model.flash = Some(error),
+            }
+            Vec::new()
+        }
     }
+}
+
+/// Reads the saved forwards of the context once (at start, after a context switch), so that
+/// the command bar completes their names.
+pub fn preload(model: &mut Model) -> Vec<Effect> {
+    let state = &mut model.forwards;
+    if state.saved.is_some() || state.saved_requested {
+        return Vec::new();
+    }
+    state.saved_requested = true;
+    vec![Effect::Forwards(ForwardEffect::Load { start: None })]
 }
 
 fn on_event(model: &mut Model, id: u64, event: ForwardEvent, now: Instant) -> Vec<Effect> {
@@ -472,8 +515,21 @@ fn restart_selected(model: &mut Model) -> Vec<Effect> {
     start(model, spec, name, None)
 }
 
-/// `:pf NAME`: start a saved forward (reading the saved ones first).
+/// `:pf NAME`: start a saved forward (reading the saved ones first); `:pf rm NAME` forgets
+/// one; `:pf` alone shows the view (and reads the saved ones to list them).
 pub fn run_command(model: &mut Model, words: &[&str]) -> Vec<Effect> {
+    match words {
+        [] => {
+            live_view::show(model, LiveView::Forwards);
+            if model.forwards.saved.is_some() {
+                return Vec::new();
+            }
+            model.forwards.saved_requested = true;
+            return vec![Effect::Forwards(ForwardEffect::Load { start: None })];
+        }
+        ["rm" | "remove" | "delete", name @ ..] => return remove_saved(model, &name.join(" ")),
+        _ => {}
+    }
     let name = words.join(" ");
     if model.forwards.saved.is_none() {
         live_view::show(model, LiveView::Forwards);
@@ -489,20 +545,7 @@ fn start_saved(model: &mut Model, name: &str) -> Vec<Effect> {
         .as_ref()
         .and_then(|saved| saved.get(name).cloned());
     let Some(spec) = spec else {
-        let known: Vec<&str> = model
-            .forwards
-            .saved
-            .iter()
-            .flat_map(|s| s.keys().map(String::as_str))
-            .collect();
-        model.flash = Some(if known.is_empty() {
-            format!("no saved forward named {name:?} (s in the forwards view saves one)")
-        } else {
-            format!(
-                "no saved forward named {name:?} (saved: {})",
-                known.join(", ")
-            )
-        });
+        model.flash = Some(unknown_name(model, name));
         return Vec::new();
     };
     let running = model
@@ -517,6 +560,79 @@ fn start_saved(model: &mut Model, name: &str) -> Vec<Effect> {
         return Vec::new();
     }
     start(model, spec, Some(name.to_string()), None)
+}
+
+/// `no saved forward named "x" (saved: a, b)`.
+fn unknown_name(model: &Model, name: &str) -> String {
+    let known = saved_names(model);
+    if known.is_empty() {
+        format!("no saved forward named {name:?} (s in the forwards view saves one)")
+    } else {
+        format!("no saved forward named {name:?} (saved: {known})")
+    }
+}
+
+/// The saved names, comma-separated (empty when none is saved or they were not read).
+pub fn saved_names(model: &Model) -> String {
+    let names: Vec<&str> = model
+        .forwards
+        .saved
+        .iter()
+        .flat_map(|saved| saved.keys().map(String::as_str))
+        .collect();
+    names.join(", ")
+}
+
+/// `:pf rm NAME`: forget a saved forward (a forward running under that name keeps running).
+fn remove_saved(model: &mut Model, name: &str) -> Vec<Effect> {
+    live_view::show(model, LiveView::Forwards);
+    if name.is_empty() {
+        let known = saved_names(model);
+        model.flash = Some(if known.is_empty() {
+            "`:pf rm NAME` forgets a saved forward".to_string()
+        } else {
+            format!("`:pf rm NAME` forgets a saved forward (saved: {known})")
+        });
+        return Vec::new();
+    }
+    if model
+        .forwards
+        .saved
+        .as_ref()
+        .is_some_and(|saved| !saved.contains_key(name))
+    {
+        model.flash = Some(unknown_name(model, name));
+        return Vec::new();
+    }
+    vec![Effect::Forwards(ForwardEffect::Remove {
+        name: name.to_string(),
+    })]
+}
+
+/// Tab completion of a `pf …` command-bar line: `rm` and the saved names after `pf `, the
+/// saved names after `pf rm `; `None` for any other line or when nothing is added.
+pub fn complete_line(model: &Model, line: &str) -> Option<String> {
+    let (head, typed) = match line.strip_prefix("pf rm ") {
+        Some(typed) => ("pf rm ", typed),
+        None => ("pf ", line.strip_prefix("pf ")?),
+    };
+    if typed.contains(char::is_whitespace) {
+        return None;
+    }
+    let mut names = complete(model, typed);
+    if head == "pf " && "rm".starts_with(typed) {
+        names.push("rm".to_string());
+    }
+    let (first, rest) = names.split_first()?;
+    let common = rest.iter().fold(first.clone(), |common, name| {
+        common
+            .chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    (common.len() > typed.len()).then(|| format!("{head}{common}"))
 }
 
 /// The saved names starting with `prefix` (for completing `:pf NAME`).

@@ -116,6 +116,18 @@ impl ForwardTasks {
                 };
                 send(tx, ForwardMsg::Saved { saved, start: None });
             }
+            ForwardEffect::Remove { name } => {
+                let result = match env.saved() {
+                    Some(store) => store.remove(&name).map_err(|error| {
+                        format!(
+                            "could not remove {name} from {}: {error}",
+                            store.path().display()
+                        )
+                    }),
+                    None => Err("no data directory: there are no saved forwards".into()),
+                };
+                send(tx, ForwardMsg::Removed { name, result });
+            }
         }
     }
 
