@@ -270,8 +270,12 @@ async fn typist(
     from: Instant,
     until: Instant,
 ) {
-    keys.unbounded_send(key(KeyCode::Char(':'), KeyModifiers::NONE))
-        .unwrap();
+    if keys
+        .unbounded_send(key(KeyCode::Char(':'), KeyModifiers::NONE))
+        .is_err()
+    {
+        return;
+    }
     tokio::time::sleep_until(from.into()).await;
     let mut text = String::new();
     let mut tick = tokio::time::interval(KEY_EVERY);
@@ -279,8 +283,12 @@ async fn typist(
         tick.tick().await;
         if text.len() == WORD {
             text.clear();
-            keys.unbounded_send(key(KeyCode::Char('u'), KeyModifiers::CONTROL))
-                .unwrap();
+            if keys
+                .unbounded_send(key(KeyCode::Char('u'), KeyModifiers::CONTROL))
+                .is_err()
+            {
+                return;
+            }
             continue;
         }
         let letter = char::from(b'a' + text.len() as u8);
@@ -291,8 +299,13 @@ async fn typist(
             .unwrap()
             .pending
             .push_back((text.clone(), Instant::now()));
-        keys.unbounded_send(key(KeyCode::Char(letter), KeyModifiers::NONE))
-            .unwrap();
+        // The loop has ended (the storm is over): stop typing.
+        if keys
+            .unbounded_send(key(KeyCode::Char(letter), KeyModifiers::NONE))
+            .is_err()
+        {
+            return;
+        }
     }
 }
 
