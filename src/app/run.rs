@@ -59,23 +59,23 @@ where
     let mut frames = 0;
     let mut last_draw: Option<Instant> = None;
     let mut input_open = true;
+    // The operator's input is handled but not drawn yet: the next frame is due
+    // [`INPUT_FRAME`] after the last one rather than a whole [`FRAME`].
+    let mut input_waiting = false;
     let clock = Clock::start();
     loop {
         if model.quitting {
             runner.shutdown();
             return Ok(frames);
         }
-        let due = match (model.dirty, last_draw) {
-            (false, _) => None,
-            (true, None) => Some(Instant::now()),
-            (true, Some(at)) => Some(at + FRAME),
-        };
+        let due = frame_due(model.dirty, last_draw, input_waiting);
         if let Some(due) = due
             && due <= Instant::now()
         {
             draw(terminal, model)?;
             frames += 1;
             last_draw = Some(Instant::now());
+            input_waiting = false;
             continue;
         }
         // Nothing to draw: wake when a visible text changes by time alone.
@@ -117,18 +117,25 @@ where
         }
         // The operator's input is drawn before the queue is drained: a key pressed while
         // output floods in shows within a frame's drawing time, not after the next slot.
-        if operator && model.dirty && !model.quitting && input_frame_due(last_draw, Instant::now())
-        {
-            draw(terminal, model)?;
-            frames += 1;
-            last_draw = Some(Instant::now());
-            continue;
+        if operator && model.dirty && !model.quitting {
+            if input_frame_due(last_draw, Instant::now()) {
+                draw(terminal, model)?;
+                frames += 1;
+                last_draw = Some(Instant::now());
+                input_waiting = false;
+                continue;
+            }
+            input_waiting = true;
         }
         // Drain what is already queued before drawing again, within a time budget so that a
-        // key pressed meanwhile is read soon.
+        // key pressed meanwhile is read soon, and no further than the next frame's time.
         let draining = Instant::now();
+        let next_frame = frame_due(true, last_draw, input_waiting);
         for _ in 0..BATCH {
-            if draining.elapsed() >= DRAIN_BUDGET {
+            let at = Instant::now();
+            if at.duration_since(draining) >= DRAIN_BUDGET
+                || (model.dirty && next_frame.is_some_and(|due| due <= at))
+            {
                 break;
             }
             let Ok(msg) = rx.try_recv() else { break };
@@ -136,6 +143,17 @@ where
                 runner.run(effect);
             }
         }
+    }
+}
+
+/// When the next frame may be drawn: none when nothing changed, at once for the first, else
+/// a [`FRAME`] after the last draw, or [`INPUT_FRAME`] when the operator's input waits.
+fn frame_due(dirty: bool, last_draw: Option<Instant>, input_waiting: bool) -> Option<Instant> {
+    match (dirty, last_draw) {
+        (false, _) => None,
+        (true, None) => Some(Instant::now()),
+        (true, Some(at)) if input_waiting => Some(at + INPUT_FRAME),
+        (true, Some(at)) => Some(at + FRAME),
     }
 }
 
