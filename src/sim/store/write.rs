@@ -36,26 +36,8 @@ impl State {
         options: &WriteOptions,
     ) -> Result<Arc<StoredObject>, ApiError> {
         let rt = self.resource_type(gr)?;
-        let mut object = as_object(body)?;
-        check_type_meta(&rt, &mut object)?;
-        let namespace = resolve_namespace(&rt, namespace, &object)?;
-        {
-            let metadata = metadata_mut(&mut object);
-            for key in SERVER_SET {
-                metadata.remove(key);
-            }
-            if rt.namespaced {
-                metadata.insert("namespace".to_string(), json!(namespace));
-            }
-            metadata.insert("uid".to_string(), json!(uuid::Uuid::new_v4().to_string()));
-            metadata.insert("creationTimestamp".to_string(), json!(now_rfc3339()));
-            if rt.tracks_generation {
-                metadata.insert("generation".to_string(), json!(1));
-            }
-        }
-        let generated = str_at(&object, "/metadata/name").is_empty()
-            && !str_at(&object, "/metadata/generateName").is_empty();
-        if generated {
+        let (namespace, mut object) = new_object(&rt, namespace, body, &now_rfc3339())?;
+        if needs_generated_name(&object) {
             self.generate_name(&rt, &namespace, &mut object);
         }
         self.check_namespace_accepts(&rt, &namespace, &object)?;
@@ -66,15 +48,7 @@ impl State {
         } else {
             &mut self.allocations
         };
-        defaults::apply(
-            &rt,
-            &mut object,
-            Write::Create {
-                keep_status: options.keep_status,
-            },
-            allocations,
-        );
-        invalid_unless_valid(&rt, &object)?;
+        default_and_validate_new(&rt, &mut object, options, allocations)?;
         let name = str_at(&object, "/metadata/name").to_string();
         if self.get(gr, &namespace, &name).is_some() {
             return Err(ApiError::already_exists(&rt.group, &rt.plural, &name));
@@ -155,7 +129,7 @@ impl State {
         Ok(stored)
     }
 
-    fn generate_name(&self, rt: &ResourceType, namespace: &str, object: &mut Value) {
+    pub(super) fn generate_name(&self, rt: &ResourceType, namespace: &str, object: &mut Value) {
         let prefix = str_at(object, "/metadata/generateName").to_string();
         let gr = rt.group_resource();
         let mut name = format!("{prefix}{}", random_suffix());
@@ -169,7 +143,7 @@ impl State {
     }
 
     /// Namespaced objects need a namespace that exists and is not being deleted.
-    fn check_namespace_accepts(
+    pub(super) fn check_namespace_accepts(
         &self,
         rt: &ResourceType,
         namespace: &str,
@@ -203,6 +177,57 @@ impl State {
         self.catalog
             .register_custom(&name, resource::custom_resource_types(crd));
     }
+}
+
+/// The body of a create with its type and server-set metadata (`uid`, `creationTimestamp`,
+/// `generation`, the namespace), and the namespace it goes to. Not yet named if it only has a
+/// `generateName`, nor defaulted or validated.
+pub(super) fn new_object(
+    rt: &ResourceType,
+    namespace: &str,
+    body: Value,
+    created_at: &str,
+) -> Result<(String, Value), ApiError> {
+    let mut object = as_object(body)?;
+    check_type_meta(rt, &mut object)?;
+    let namespace = resolve_namespace(rt, namespace, &object)?;
+    let metadata = metadata_mut(&mut object);
+    for key in SERVER_SET {
+        metadata.remove(key);
+    }
+    if rt.namespaced {
+        metadata.insert("namespace".to_string(), json!(namespace));
+    }
+    metadata.insert("uid".to_string(), json!(uuid::Uuid::new_v4().to_string()));
+    metadata.insert("creationTimestamp".to_string(), json!(created_at));
+    if rt.tracks_generation {
+        metadata.insert("generation".to_string(), json!(1));
+    }
+    Ok((namespace, object))
+}
+
+/// Whether the server picks the name: none is given, only a `generateName` prefix.
+pub(super) fn needs_generated_name(object: &Value) -> bool {
+    str_at(object, "/metadata/name").is_empty()
+        && !str_at(object, "/metadata/generateName").is_empty()
+}
+
+/// Applies the create defaults to a new object and validates it (422 with every cause).
+pub(super) fn default_and_validate_new(
+    rt: &ResourceType,
+    object: &mut Value,
+    options: &WriteOptions,
+    allocations: &mut crate::sim::defaults::Allocations,
+) -> Result<(), ApiError> {
+    defaults::apply(
+        rt,
+        object,
+        Write::Create {
+            keep_status: options.keep_status,
+        },
+        allocations,
+    );
+    invalid_unless_valid(rt, object)
 }
 
 fn as_object(body: Value) -> Result<Value, ApiError> {
