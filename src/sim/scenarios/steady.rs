@@ -63,7 +63,7 @@ impl Nodes {
 }
 
 /// Gives every deployment without a ReplicaSet its first ReplicaSet and running pods. The
-/// objects are built on every core and created in two batches (the ReplicaSets, then the pods).
+/// objects are built on every core and created in batches (the ReplicaSets, then their pods).
 pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
     let mut nodes = Nodes::of(store)?;
     let started_at = now_rfc3339();
@@ -103,8 +103,28 @@ pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
         let placements: Vec<Placement> = (0..desired).map_while(|_| nodes.place()).collect();
         owners.push((rs, placements));
     }
-    let built: Vec<SeededPod> = parallel::map(owners, |(rs, placements)| {
-        running_pods(&rs, placements, &started_at)
+    // A few thousand pods at a time: their parsed values are large, and holding every one
+    // of them at once would double the resident memory of the cluster.
+    while !owners.is_empty() {
+        let rest = owners.split_off(owners.len().min(SETS_PER_BATCH));
+        let batch = std::mem::replace(&mut owners, rest);
+        create_running_pods(store, batch, &started_at, &seeded)?;
+    }
+    Ok(())
+}
+
+/// ReplicaSets whose pods are built and created together.
+const SETS_PER_BATCH: usize = 256;
+
+/// Builds the pods of `sets` on every core and creates them in one batch, with their logs.
+fn create_running_pods(
+    store: &Store,
+    sets: Vec<(Arc<StoredObject>, Vec<Placement>)>,
+    started_at: &str,
+    seeded: &WriteOptions,
+) -> Result<(), ApiError> {
+    let built: Vec<SeededPod> = parallel::map(sets, |(rs, placements)| {
+        running_pods(&rs, placements, started_at)
     })
     .into_iter()
     .flatten()
@@ -114,7 +134,7 @@ pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
         .map(|pod| ((pod.namespace, pod.object), pod.logs))
         .unzip();
     for (created, logs) in store
-        .create_many(&resource::PODS, pods, &seeded)?
+        .create_many(&resource::PODS, pods, seeded)?
         .into_iter()
         .zip(logs)
     {

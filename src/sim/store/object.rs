@@ -181,6 +181,8 @@ fn serialize(object: &Value) -> (Bytes, u64) {
         }
     }
     raw.push(b'}');
+    // Stored versions keep their buffer: no room to spare.
+    raw.shrink_to_fit();
     let digest = digest(status.map_or(&b"null"[..], |range| &raw[range]));
     (Bytes::from(raw), digest)
 }
