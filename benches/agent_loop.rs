@@ -267,7 +267,12 @@ async fn flood_once() -> FloodFigures {
         if let Some(at) = injected_at {
             handled.push(at.elapsed());
             // As `app::run::run` does: the operator's input is drawn before the queue drains.
-            if model.dirty && input_frame_due(last_draw, now) {
+            if model.dirty
+                && input_frame_due(
+                    last_draw.map(tokio::time::Instant::from_std),
+                    tokio::time::Instant::from_std(now),
+                )
+            {
                 let drawing = Instant::now();
                 draw(&mut terminal, &mut model).expect("a frame draws");
                 frames += 1;

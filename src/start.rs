@@ -147,9 +147,12 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         None => String::new(),
     };
     let memory_paused = memory_store.as_ref().is_some_and(MemoryStore::is_paused);
+    let contexts = context_choices(&config, &cluster, kind);
     let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     spawn_signal_watch(tx.clone());
     let mut guard = TerminalGuard::enter().wrap_err("cannot open the terminal")?;
+    // From here on fd 2 is a pipe: an exec credential plugin's complaints become chat lines.
+    let _stderr = capture_stderr(tx.clone());
     let size = guard.terminal.size()?;
     let init = ModelInit {
         model_label: provider.label(),
@@ -169,6 +172,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         memory,
         memory_chars: agent.memory_chars,
         memory_paused,
+        contexts,
         mode: context_settings.mode,
         guard: context_settings.guard,
         loop_settings,
@@ -189,7 +193,7 @@ async fn open_cockpit(overrides: &CliOverrides, kind: CockpitKind, launch: Launc
         EffectRunner::new(Arc::clone(&provider), tx, history).with_workspace(workspace);
     // The watch pane's watcher builds its kube client in the background: the first frame
     // does not wait for the cluster.
-    for effect in crate::app::watch::start(&model) {
+    for effect in crate::app::watch::start(&mut model) {
         runner.run(effect);
     }
     let input = crossterm::event::EventStream::new();
@@ -262,6 +266,50 @@ impl Provider for UnavailableProvider {
     }
 }
 
+/// The contexts `:ctx` offers, each with its namespace and its `[contexts."name"]` settings:
+/// the kubeconfig's (the demo: only its own).
+fn context_choices(
+    config: &Config,
+    cluster: &ClusterInfo,
+    kind: CockpitKind,
+) -> Vec<crate::app::context_switch::ContextChoice> {
+    let named: Vec<(String, String)> = match kind {
+        CockpitKind::Demo => cluster
+            .context
+            .iter()
+            .map(|name| (name.clone(), cluster.namespace.clone()))
+            .collect(),
+        CockpitKind::Cluster => kube::config::Kubeconfig::read()
+            .map(|kubeconfig| {
+                kubeconfig
+                    .contexts
+                    .iter()
+                    .map(|named| {
+                        let namespace = named
+                            .context
+                            .as_ref()
+                            .and_then(|c| c.namespace.clone())
+                            .unwrap_or_else(|| "default".into());
+                        (named.name.clone(), namespace)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    named
+        .into_iter()
+        .map(|(name, namespace)| {
+            let settings = config.context_settings(Some(&name));
+            crate::app::context_switch::ContextChoice {
+                name,
+                namespace,
+                mode: settings.mode,
+                guard: settings.guard,
+            }
+        })
+        .collect()
+}
+
 /// The kubeconfig's current context and namespace, for the status bar.
 fn current_cluster() -> ClusterInfo {
     let Ok(kubeconfig) = kube::config::Kubeconfig::read() else {
@@ -282,6 +330,28 @@ fn current_cluster() -> ClusterInfo {
         context,
         namespace,
         demo: false,
+    }
+}
+
+/// Points fd 2 at a pipe whose lines are logged and shown in chat (redacted), so nothing a
+/// child process prints lands on the cockpit. Without it (no pipe), stderr stays as it was.
+fn capture_stderr(
+    tx: mpsc::Sender<crate::app::msg::Msg>,
+) -> Option<crate::terminal::stderr_capture::StderrCapture> {
+    let capture = crate::terminal::stderr_capture::StderrCapture::start(move |line| {
+        let line = crate::agent::redact::redact_text(&line).text;
+        tracing::warn!(%line, "stderr");
+        let _ = tx.blocking_send(crate::app::msg::Msg::Notice {
+            text: format!("stderr: {line}"),
+            error: true,
+        });
+    });
+    match capture {
+        Ok(capture) => Some(capture),
+        Err(error) => {
+            tracing::warn!(%error, "stderr is not captured");
+            None
+        }
     }
 }
 

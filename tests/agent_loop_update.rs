@@ -459,6 +459,44 @@ fn the_prompt_viewer_shows_the_last_request_and_esc_closes_it() {
 }
 
 #[test]
+fn before_a_write_runs_o_shows_its_whole_dry_run() {
+    let mut c = confirm();
+    let id = c.ask("scale web up");
+    let effects = reply(&mut c, id, SCALE_WEB);
+    let (plan, step) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Preview { plan, step, .. } => Some((*plan, *step)),
+            _ => None,
+        })
+        .expect("a write is previewed");
+    let diff: String = (0..40).map(|i| format!("-  replicas: {i}\n")).collect();
+    c.send(Msg::Preview {
+        plan,
+        step,
+        preview: kubevibe::exec::Preview {
+            diff: Some(diff),
+            objects: Some(1),
+            note: None,
+        },
+    });
+    c.model.focus = Pane::Plan;
+    c.key(KeyCode::Char('o'));
+    let viewer = c
+        .model
+        .viewer
+        .as_ref()
+        .expect("the dry run opens in the viewer");
+    assert!(viewer.title.starts_with("dry run of"), "{}", viewer.title);
+    assert!(
+        viewer.text.contains("objects touched: 1"),
+        "{}",
+        viewer.text
+    );
+    assert!(viewer.text.contains("replicas: 39"), "every diff line");
+}
+
+#[test]
 fn o_views_the_full_output_of_the_selected_command_and_scrolls_it() {
     let mut c = confirm();
     let id = c.ask("why is web down?");

@@ -43,8 +43,8 @@ fn row(id: u8, status: usize, restarts: u8, age: u8) -> Row {
         uid: format!("uid-{id}").into(),
         namespace: NAMESPACES[id as usize % NAMESPACES.len()].into(),
         name: format!("x-{id}").into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([
             Cell::text(STATUSES[status]),
             Cell::Restarts {

@@ -60,8 +60,8 @@ impl Harness {
             namespace: NAMESPACE.into(),
             demo: false,
         };
-        let model = Model::new(ModelInit::new("none", cluster, 120, 40), Instant::now());
-        for effect in kubevibe::app::watch::start(&model) {
+        let mut model = Model::new(ModelInit::new("none", cluster, 120, 40), Instant::now());
+        for effect in kubevibe::app::watch::start(&mut model) {
             runner.run(effect);
         }
         Self { model, runner, rx }

@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use kubevibe::app::discovery::Catalogue;
 use kubevibe::app::effect::Effect;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
@@ -27,8 +28,8 @@ fn row(uid: &str, name: &str) -> Row {
         uid: uid.into(),
         namespace: "shop".into(),
         name: name.into(),
-        labels: Box::new([]),
-        owners: Box::new([]),
+        labels: [].into(),
+        owners: [].into(),
         cells: Box::new([]),
         tone: Tone::Good,
     }
@@ -44,17 +45,20 @@ fn names(model: &Model) -> Vec<String> {
 
 #[test]
 fn a_cockpit_with_a_context_watches_pods_in_its_namespace() {
-    let model = model(Some("prod"));
+    let mut model = model(Some("prod"));
     assert_eq!(
-        kubevibe::app::watch::start(&model),
-        vec![Effect::StartWatch {
-            id: 1,
-            target: WatchTarget {
-                kind: WatchKind::Pods,
-                namespace: Some("shop".into()),
-                labels: None,
+        kubevibe::app::watch::start(&mut model),
+        vec![
+            Effect::StartWatch {
+                id: 1,
+                target: WatchTarget {
+                    kind: WatchKind::Pods,
+                    namespace: Some("shop".into()),
+                    labels: None,
+                },
             },
-        }]
+            Effect::Discover { id: 1 },
+        ]
     );
     let store = &model.watch.as_ref().unwrap().store;
     assert_eq!(store.state(), &SyncState::Syncing);
@@ -63,9 +67,9 @@ fn a_cockpit_with_a_context_watches_pods_in_its_namespace() {
 
 #[test]
 fn without_a_context_nothing_is_watched() {
-    let model = model(None);
+    let mut model = model(None);
     assert!(model.watch.is_none());
-    assert!(kubevibe::app::watch::start(&model).is_empty());
+    assert!(kubevibe::app::watch::start(&mut model).is_empty());
 }
 
 #[test]
@@ -375,11 +379,21 @@ fn the_command_bar_switches_kind_and_namespace() {
 }
 
 #[test]
-fn an_unknown_command_flashes_and_changes_nothing() {
+fn an_unknown_command_asks_the_cluster_again_then_flashes_and_changes_nothing() {
     let mut model = listed(3);
     press(&mut model, KeyCode::Char(':'));
     type_text(&mut model, "gizmos");
     let effects = press(&mut model, KeyCode::Enter);
+    assert_eq!(effects, vec![Effect::Discover { id: 1 }]);
+    assert!(model.flash.clone().unwrap().contains("looking up `gizmos`"));
+    let effects = update(
+        &mut model,
+        Msg::Discovered {
+            id: 1,
+            result: Ok(Catalogue::default()),
+        },
+        Instant::now(),
+    );
     assert!(effects.is_empty());
     let flash = model.flash.clone().unwrap();
     assert!(flash.contains("unknown kind `gizmos`"), "{flash}");

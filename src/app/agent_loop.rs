@@ -158,7 +158,10 @@ fn send_turn(model: &mut Model, text: &str, now: Instant) -> Vec<Effect> {
     let context = ClusterContext {
         context: model.agent.target.context.clone(),
         namespace: Some(model.agent.target.namespace.clone()),
-        view: crate::app::watch::planner_view(model),
+        view: crate::app::rollouts::explain::with_planner_view(
+            model,
+            crate::app::watch::planner_view(model),
+        ),
     };
     let agent = &mut model.agent;
     let skip = agent.history.len().saturating_sub(CONTEXT_MESSAGES);
@@ -410,6 +413,16 @@ pub fn advance(model: &mut Model, now: Instant) -> Vec<Effect> {
                 });
                 return effects;
             }
+            StepBody::Forward(_) => {
+                if let Some(started) = crate::app::forwards::plan_step::advance_step(model, index) {
+                    effects.extend(started);
+                    return effects;
+                }
+            }
+            StepBody::Rollout(_) => match crate::app::rollouts::step::advance(model, index) {
+                Some(more) => effects.extend(more),
+                None => return effects,
+            },
             StepBody::Unavailable { what } => {
                 let text = format!("`{what}` is not available yet: the step is skipped");
                 step.status = StepStatus::Skipped(text.clone());
@@ -493,9 +506,7 @@ pub fn on_exec(model: &mut Model, run: u64, event: ExecEvent, now: Instant) -> V
         ExecEvent::Started { .. } => Vec::new(),
         ExecEvent::Output(lines) => {
             if let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) {
-                command
-                    .output
-                    .push(lines.into_iter().map(|line| line.text).collect());
+                command.output.extend(lines);
             }
             Vec::new()
         }
@@ -519,8 +530,13 @@ fn on_finished(model: &mut Model, index: usize, report: ExecReport, now: Instant
         .exit_code
         .is_some_and(|code| command.allowed_exit_codes.contains(&code));
     let for_model = command.output.for_model(output_lines, MODEL_MAX_BYTES);
-    let tail = command.output.tail(CHAT_OUTPUT_LINES).join("\n");
-    let total = command.output.total();
+    let tail = command
+        .output
+        .last(CHAT_OUTPUT_LINES)
+        .map(|line| line.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let total = command.output.total_lines();
     plan.steps[index].status = StepStatus::Finished {
         exit_code: report.exit_code,
         duration: report.duration,
@@ -672,7 +688,7 @@ pub fn approve(model: &mut Model, now: Instant) -> Vec<Effect> {
 fn awaiting_gate(model: &Model) -> Option<(usize, Gate)> {
     let plan = model.plan.as_ref()?;
     let index = plan.awaiting()?;
-    Some((index, plan.command(index)?.gate.clone()))
+    Some((index, plan.gate_of(index)?))
 }
 
 fn approve_step(
@@ -681,6 +697,12 @@ fn approve_step(
     note: Option<String>,
     now: Instant,
 ) -> Vec<Effect> {
+    if let Some(effects) = crate::app::forwards::plan_step::approve(model, index, now) {
+        return effects;
+    }
+    if let Some(effects) = crate::app::rollouts::step::approve(model, index, now) {
+        return effects;
+    }
     let Some(command) = model.plan.as_mut().and_then(|p| p.command_mut(index)) else {
         return Vec::new();
     };
@@ -944,7 +966,7 @@ pub fn copy_selected(model: &mut Model) -> Vec<Effect> {
 pub fn save_output(model: &mut Model) -> Vec<Effect> {
     let Some((name, text)) = model.plan.as_ref().and_then(|p| {
         let command = p.command(p.selected)?;
-        (command.output.total() > 0).then(|| {
+        (command.output.total_lines() > 0).then(|| {
             let name = format!("step-{}-{}.txt", p.turn, p.selected + 1);
             (name, command.output.text())
         })
@@ -959,19 +981,26 @@ pub fn save_output(model: &mut Model) -> Vec<Effect> {
 pub fn view_output(model: &mut Model) {
     let Some((title, text)) = model.plan.as_ref().and_then(|p| {
         let command = p.command(p.selected)?;
-        (command.output.total() > 0).then(|| {
-            let kept = command.output.text();
-            let dropped = command.output.total().saturating_sub(kept.lines().count());
-            let title = format!("$ {}", display_argv(&command.runs));
-            let text = if dropped > 0 {
-                format!("{kept}\n… {dropped} more lines not kept (s saves what was kept)")
-            } else {
-                kept
-            };
-            (title, text)
-        })
+        let shown = display_argv(&command.runs);
+        if command.output.total_lines() > 0 {
+            return Some((format!("$ {shown}"), command.output.text()));
+        }
+        // Before it runs, a write's server-side dry run is what there is to read in full.
+        let preview = command.preview.as_ref()?;
+        let mut text = String::new();
+        if let Some(objects) = preview.objects {
+            text.push_str(&format!("objects touched: {objects}\n"));
+        }
+        if let Some(note) = &preview.note {
+            text.push_str(&format!("dry run: {note}\n"));
+        }
+        if let Some(diff) = &preview.diff {
+            text.push('\n');
+            text.push_str(diff);
+        }
+        (!text.is_empty()).then(|| (format!("dry run of $ {shown}"), text))
     }) else {
-        model.flash = Some("the selected step has no output".into());
+        model.flash = Some("the selected step has no output or dry run".into());
         return;
     };
     model.viewer = Some(crate::app::model::Viewer::new(title, text));

@@ -1,9 +1,8 @@
 //! Running a planned command: what the cockpit runs for a planned argv (context and namespace
 //! injected), the events of a run, and how its output is capped and redacted for the model.
 
-use crate::agent::redact::redact_text;
-
-/// Most lines of one command's output the cockpit keeps (the rest is counted, not kept).
+/// Most lines of one command's output the cockpit keeps: the first and last halves; the
+/// middle is counted, not kept.
 pub const KEEP_LINES: usize = 20_000;
 
 /// Most bytes of output that go back to the model for one command.
@@ -42,69 +41,7 @@ fn quote(word: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-pub use crate::exec::{ExecEvent, ExecReport, OutputLine, OutputStream};
-
-/// A command's output as the cockpit keeps it: at most [`KEEP_LINES`] lines, plus a count.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CapturedOutput {
-    lines: Vec<String>,
-    total: usize,
-}
-
-impl CapturedOutput {
-    pub fn push(&mut self, lines: Vec<String>) {
-        self.total += lines.len();
-        let room = KEEP_LINES.saturating_sub(self.lines.len());
-        self.lines.extend(lines.into_iter().take(room));
-    }
-
-    pub fn lines(&self) -> &[String] {
-        &self.lines
-    }
-
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    /// The last `rows` lines (the live view shows at most a screenful).
-    pub fn tail(&self, rows: usize) -> &[String] {
-        &self.lines[self.lines.len().saturating_sub(rows)..]
-    }
-
-    /// The whole kept output as text (what the save key writes).
-    pub fn text(&self) -> String {
-        let mut text = self.lines.join("\n");
-        if self.total > self.lines.len() {
-            text.push_str(&format!(
-                "\n… {} more lines not kept",
-                self.total - self.lines.len()
-            ));
-        }
-        text
-    }
-
-    /// What goes back to the model: the last `max_lines` lines within `max_bytes`, redacted.
-    pub fn for_model(&self, max_lines: usize, max_bytes: usize) -> String {
-        let tail = self.tail(max_lines);
-        let mut kept: Vec<&str> = Vec::new();
-        let mut bytes = 0;
-        for line in tail.iter().rev() {
-            if bytes + line.len() + 1 > max_bytes {
-                break;
-            }
-            bytes += line.len() + 1;
-            kept.push(line);
-        }
-        kept.reverse();
-        let dropped = self.total - kept.len();
-        let mut text = String::new();
-        if dropped > 0 {
-            text.push_str(&format!("[{dropped} earlier lines left out]\n"));
-        }
-        text.push_str(&kept.join("\n"));
-        redact_text(&text).text
-    }
-}
+pub use crate::exec::{CapturedOutput, ExecEvent, ExecReport, OutputLine, OutputStream};
 
 #[cfg(test)]
 mod tests {
@@ -128,20 +65,32 @@ mod tests {
     }
 
     #[test]
-    fn output_for_the_model_is_capped_and_redacted() {
-        let mut out = CapturedOutput::default();
-        out.push((0..100).map(|i| format!("line {i}")).collect());
-        out.push(vec![
+    fn output_keeps_its_head_and_tail_and_the_model_gets_it_redacted() {
+        let mut out = CapturedOutput::new(KEEP_LINES);
+        let line = |text: String| OutputLine {
+            stream: OutputStream::Stdout,
+            text,
+        };
+        out.extend((0..KEEP_LINES + 100).map(|i| line(format!("line {i}"))));
+        out.push(line(
             "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789".into(),
-        ]);
+        ));
+        assert_eq!(out.total_lines(), KEEP_LINES + 101);
+        assert_eq!(out.dropped_lines(), 101);
+        let last: Vec<&str> = out.last(2).map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            last,
+            [
+                format!("line {}", KEEP_LINES + 99).as_str(),
+                "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+            ]
+        );
         let text = out.for_model(5, 10_000);
-        assert!(text.starts_with("[96 earlier lines left out]"), "{text}");
+        assert!(text.contains("more lines"), "{text}");
         assert!(
             !text.contains("ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
             "{text}"
         );
-        assert_eq!(out.total(), 101);
-        assert_eq!(out.tail(2).len(), 2);
     }
 }
 

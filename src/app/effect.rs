@@ -72,6 +72,43 @@ pub enum Effect {
     StopWatch {
         id: u64,
     },
+    /// Discover the cluster's kinds; they come back as `Msg::Discovered { id, .. }`.
+    Discover {
+        id: u64,
+    },
+    /// Commands, previews, watchers and memory use `context` (and `namespace`) from now on;
+    /// the context's memory comes back as `Msg::ContextMemory`.
+    SwitchContext {
+        context: String,
+        namespace: String,
+    },
     /// Leave the cockpit: cancel every task, restore the terminal.
     Quit,
+    /// Start or stop a port-forward, read an object's ports, read or write saved forwards.
+    Forwards(crate::app::forwards::ForwardEffect),
+    /// Follow logs; events come back as `Msg::Logs { id, .. }` until stopped.
+    StartLogs {
+        id: u64,
+        request: crate::live::logs::LogRequest,
+    },
+    StopLogs {
+        id: u64,
+    },
+    /// Watch events; batches come back as `Msg::Events { id, .. }` until stopped.
+    StartEvents {
+        id: u64,
+        target: crate::live::events::EventsTarget,
+    },
+    StopEvents {
+        id: u64,
+    },
+    /// Follow a rollout; snapshots come back as `Msg::Rollout { id, .. }` until it is stopped.
+    StartRollout {
+        id: u64,
+        key: crate::live::rollout::RolloutKey,
+    },
+    /// Stop the rollout follower `id`.
+    StopRollout {
+        id: u64,
+    },
 }

@@ -42,6 +42,13 @@ pub enum Action {
     WatchCommand,
     FlipSort,
     Open,
+    NextView,
+    PrevView,
+    Zoom,
+    Rollout,
+    PortForward,
+    Logs,
+    Events,
 }
 
 /// Where a binding applies. Pane-specific scopes win over `Global`.
@@ -226,7 +233,7 @@ const TABLE: &[Binding] = &[
         name: "edit",
         scope: Scope::Pane,
         defaults: &["e"],
-        help: "plan: edit the selected command · memory: edit it",
+        help: "plan: edit the selected command · memory: edit it · rollouts: ask the model to explain",
     },
     Binding {
         action: Action::ApproveRemember,
@@ -261,7 +268,7 @@ const TABLE: &[Binding] = &[
         name: "clear_memory",
         scope: Scope::Pane,
         defaults: &["x"],
-        help: "memory: clear it (asks first)",
+        help: "memory: clear it (asks first) · rollouts: stop following the selected one",
     },
     Binding {
         action: Action::PauseMemory,
@@ -324,7 +331,56 @@ const TABLE: &[Binding] = &[
         name: "watch_open",
         scope: Scope::Pane,
         defaults: &["enter"],
-        help: "watch: open the row (a deployment: its pods)",
+        help: "watch: open the row (a deployment: its pods) · rollouts: expand or collapse",
+    },
+    Binding {
+        action: Action::NextView,
+        name: "next_view",
+        scope: Scope::Pane,
+        defaults: &["]"],
+        help: "live pane: next view (watch, rollouts, forwards, logs, events)",
+    },
+    Binding {
+        action: Action::PrevView,
+        name: "prev_view",
+        scope: Scope::Pane,
+        defaults: &["["],
+        help: "live pane: previous view",
+    },
+    Binding {
+        action: Action::Zoom,
+        name: "zoom",
+        scope: Scope::Pane,
+        defaults: &["z"],
+        help: "the focused pane takes the whole screen (again: the cockpit comes back)",
+    },
+    Binding {
+        action: Action::Rollout,
+        name: "rollout",
+        scope: Scope::Pane,
+        defaults: &["r"],
+        help: "watch: follow the selected workload's rollout",
+    },
+    Binding {
+        action: Action::PortForward,
+        name: "port_forward",
+        scope: Scope::Pane,
+        defaults: &["f"],
+        help: "watch: forward a port of the selected pod or service",
+    },
+    Binding {
+        action: Action::Logs,
+        name: "logs",
+        scope: Scope::Pane,
+        defaults: &["l"],
+        help: "watch: tail the logs of the selected pod or workload",
+    },
+    Binding {
+        action: Action::Events,
+        name: "events",
+        scope: Scope::Pane,
+        defaults: &["E"],
+        help: "watch: the events of the selected object (or of the namespace)",
     },
 ];
 

@@ -2,16 +2,25 @@
 
 pub mod agent_loop;
 pub mod command;
+pub mod context_switch;
+pub mod discovery;
 pub mod editor;
 pub mod effect;
+pub mod events;
+pub mod forwards;
 pub mod input;
 pub mod journal;
 pub mod keymap;
+pub mod live_view;
+pub mod logs;
 pub mod memory;
 pub mod model;
 pub mod msg;
+pub mod namespaces;
 pub mod plan;
 pub mod preview;
+pub mod redraw;
+pub mod rollouts;
 pub mod run;
 pub mod runtime;
 pub mod stream;

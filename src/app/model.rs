@@ -5,10 +5,15 @@ use std::time::Instant;
 use crate::agent::mode::{Guard, Mode};
 use crate::app::agent_loop::{AgentLoop, LoopSettings};
 use crate::app::editor::Editor;
+use crate::app::events::EventsState;
+use crate::app::forwards::ForwardsState;
 use crate::app::input::PromptInput;
 use crate::app::keymap::Keymap;
+use crate::app::live_view::LiveView;
+use crate::app::logs::LogsState;
 use crate::app::memory::{DEFAULT_MEMORY_CHARS, MemoryState};
 use crate::app::plan::{PlanState, Target};
+use crate::app::rollouts::RolloutsState;
 use crate::app::stream::{StreamState, UsageTotals};
 use crate::app::transcript::{EntryKind, Transcript};
 use crate::app::watch::{WatchKind, WatchState, WatchTarget};
@@ -80,6 +85,8 @@ pub struct ModelInit {
     pub memory_chars: usize,
     /// Memory updates from the model were paused (in an earlier session).
     pub memory_paused: bool,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     pub width: u16,
     pub height: u16,
 }
@@ -103,6 +110,7 @@ impl ModelInit {
             memory: String::new(),
             memory_chars: DEFAULT_MEMORY_CHARS,
             memory_paused: false,
+            contexts: Vec::new(),
             width,
             height,
         }
@@ -149,6 +157,18 @@ pub struct Model {
     pub memory: MemoryState,
     /// The watch pane (`None` without a cluster context).
     pub watch: Option<WatchState>,
+    /// What the live slot (the side column's middle pane, `Pane::Watch`) shows.
+    pub live_view: LiveView,
+    pub rollouts: RolloutsState,
+    pub forwards: ForwardsState,
+    pub logs: LogsState,
+    pub events: EventsState,
+    /// The focused pane takes the whole screen (`z`).
+    pub zoomed: bool,
+    /// The kinds the cluster serves (for the watch pane's command bar).
+    pub discovery: crate::app::discovery::DiscoveryState,
+    /// The kubeconfig's contexts `:ctx` switches between.
+    pub contexts: Vec<crate::app::context_switch::ContextChoice>,
     /// The small input a pane opened (typed confirmation, note, edit).
     pub editor: Option<Editor>,
     /// A read-only text viewer over the panes (the last prompt, a command's full output).
@@ -200,6 +220,14 @@ impl Model {
         Self {
             focus: Pane::Chat,
             watch,
+            live_view: LiveView::default(),
+            rollouts: RolloutsState::default(),
+            forwards: ForwardsState::default(),
+            logs: LogsState::default(),
+            events: EventsState::default(),
+            zoomed: false,
+            discovery: Default::default(),
+            contexts: init.contexts,
             transcript,
             input,
             stream: StreamState::Idle,
@@ -231,6 +259,7 @@ impl Model {
             ratatui::layout::Rect::new(0, 0, self.width, self.height),
             self.focus,
             self.input.rows(),
+            self.zoomed,
         )
     }
 

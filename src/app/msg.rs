@@ -50,6 +50,33 @@ pub enum Msg {
         id: u64,
         result: Result<serde_json::Value, String>,
     },
+    /// The kinds found by `Effect::Discover { id }`, or why discovery failed.
+    Discovered {
+        id: u64,
+        result: Result<crate::app::discovery::Catalogue, String>,
+    },
+    /// The memory notes (and paused flag) of `context`, read after `Effect::SwitchContext`.
+    ContextMemory {
+        context: String,
+        memory: Result<(String, bool), String>,
+    },
     /// SIGTERM, SIGHUP or another request to leave now.
     Shutdown,
+    /// A report for the port-forwards view (a forward's event, ports read, saved forwards).
+    Forwards(crate::app::forwards::ForwardMsg),
+    /// An event of the log follow started as `id` (stale follows are ignored).
+    Logs {
+        id: u64,
+        event: crate::live::logs::LogEvent,
+    },
+    /// A batch of the events watch started as `id` (stale watches are ignored).
+    Events {
+        id: u64,
+        changes: Vec<crate::live::events::EventChange>,
+    },
+    /// A snapshot from the rollout follower started as `id` (stopped followers are ignored).
+    Rollout {
+        id: u64,
+        snapshot: Box<crate::live::rollout::RolloutSnapshot>,
+    },
 }

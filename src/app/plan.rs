@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::agent::mode::{Gate, Guard, Mode, gate};
 use crate::agent::policy::{Classification, Risk, check_argv, classify};
 use crate::agent::schema::{Action, Plan};
-use crate::app::command::{CapturedOutput, cockpit_argv};
+use crate::app::command::{CapturedOutput, KEEP_LINES, cockpit_argv};
 use crate::exec::Preview;
 
 /// Where commands run and how much runs unattended.
@@ -52,7 +52,7 @@ impl CommandStep {
             classification: None,
             gate: Gate::Refuse(String::new()),
             approved: false,
-            output: CapturedOutput::default(),
+            output: CapturedOutput::new(KEEP_LINES),
             preview: None,
         };
         step.prepare(target);
@@ -112,6 +112,10 @@ pub enum StepBody {
         seconds: u32,
         reason: String,
     },
+    /// A port-forward, gated as data-egress.
+    Forward(Box<crate::app::forwards::plan_step::ForwardStep>),
+    /// A planned rollout watch (gated like a read).
+    Rollout(Box<crate::app::rollouts::step::RolloutStep>),
     /// A typed action the cockpit cannot carry out yet.
     Unavailable {
         what: &'static str,
@@ -198,6 +202,18 @@ impl PlanState {
             {
                 Some(index)
             }
+            (StepBody::Forward(forward), StepStatus::Queued) if forward.asks() => Some(index),
+            (StepBody::Rollout(rollout), StepStatus::Queued) if rollout.awaiting() => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The gate of a command or forward step.
+    pub fn gate_of(&self, index: usize) -> Option<Gate> {
+        match &self.steps.get(index)?.body {
+            StepBody::Command(command) => Some(command.gate.clone()),
+            StepBody::Forward(forward) => Some(forward.gate.clone()),
+            StepBody::Rollout(rollout) => Some(rollout.gate.clone()),
             _ => None,
         }
     }
@@ -267,6 +283,11 @@ impl PlanState {
             {
                 command.prepare(target);
             }
+            if step.status == StepStatus::Queued
+                && let StepBody::Rollout(rollout) = &mut step.body
+            {
+                rollout.prepare(target);
+            }
         }
     }
 
@@ -314,11 +335,9 @@ fn body_of(action: &Action, target: &Target) -> StepBody {
             seconds: *seconds,
             reason: reason.clone(),
         },
-        Action::RolloutWatch(_) => StepBody::Unavailable {
-            what: "rollout_watch",
-        },
-        Action::PortForward(_) => StepBody::Unavailable {
-            what: "port_forward",
-        },
+        Action::RolloutWatch(watch) => crate::app::rollouts::step::body(watch, target),
+        Action::PortForward(forward) => StepBody::Forward(Box::new(
+            crate::app::forwards::plan_step::ForwardStep::new(forward, target),
+        )),
     }
 }

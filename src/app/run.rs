@@ -1,8 +1,14 @@
 //! The event loop: select over terminal input, task results and the frame timer; update the
 //! model for everything queued, then draw once if something changed — at most 60 times a second
-//! for output, and at once (at most every 8 ms) for the operator's own keys.
+//! for output, and at once (at most every 8 ms) for the operator's own keys. With nothing
+//! happening it sleeps until the model's next time-driven change (an AGE text), never ticking.
+//!
+//! Time is read from tokio's clock, so tests can pause and advance it; the wall clock is
+//! derived from it (read once at the start), which keeps the two consistent.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -53,6 +59,7 @@ where
     let mut frames = 0;
     let mut last_draw: Option<Instant> = None;
     let mut input_open = true;
+    let clock = Clock::start();
     loop {
         if model.quitting {
             runner.shutdown();
@@ -71,6 +78,16 @@ where
             last_draw = Some(Instant::now());
             continue;
         }
+        // Nothing to draw: wake when a visible text changes by time alone.
+        let timed = match due {
+            Some(_) => None,
+            None => {
+                let now = Instant::now();
+                model
+                    .next_redraw_at(clock.wall(now), now.into_std())
+                    .map(Instant::from_std)
+            }
+        };
         let first = tokio::select! {
             event = input.next(), if input_open => match event {
                 Some(Ok(event)) => to_msg(event),
@@ -81,9 +98,14 @@ where
                 }
             },
             msg = rx.recv() => msg,
-            () = sleep_until(due) => None,
+            () = sleep_until(due.or(timed)) => {
+                if due.is_none() {
+                    model.dirty = true;
+                }
+                None
+            }
         };
-        let now = Instant::now();
+        let now = Instant::now().into_std();
         let operator = matches!(
             first,
             Some(Msg::Key(_) | Msg::Paste(_) | Msg::Mouse(_) | Msg::Resize { .. })
@@ -95,7 +117,8 @@ where
         }
         // The operator's input is drawn before the queue is drained: a key pressed while
         // output floods in shows within a frame's drawing time, not after the next slot.
-        if operator && model.dirty && !model.quitting && input_frame_due(last_draw, now) {
+        if operator && model.dirty && !model.quitting && input_frame_due(last_draw, Instant::now())
+        {
             draw(terminal, model)?;
             frames += 1;
             last_draw = Some(Instant::now());
@@ -122,9 +145,30 @@ pub fn input_frame_due(last_draw: Option<Instant>, now: Instant) -> bool {
     last_draw.is_none_or(|at| now.duration_since(at) >= INPUT_FRAME)
 }
 
+/// The wall clock as read at the loop's start, advanced by tokio's clock.
+struct Clock {
+    wall: jiff::Timestamp,
+    mono: Instant,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            wall: jiff::Timestamp::now(),
+            mono: Instant::now(),
+        }
+    }
+
+    fn wall(&self, now: Instant) -> jiff::Timestamp {
+        let elapsed = jiff::SignedDuration::try_from(now.duration_since(self.mono))
+            .unwrap_or(jiff::SignedDuration::ZERO);
+        self.wall.checked_add(elapsed).unwrap_or(self.wall)
+    }
+}
+
 async fn sleep_until(due: Option<Instant>) {
     match due {
-        Some(due) => tokio::time::sleep_until(due.into()).await,
+        Some(due) => tokio::time::sleep_until(due).await,
         None => std::future::pending().await,
     }
 }

@@ -64,6 +64,11 @@ pub struct EffectRunner {
     previews: Vec<AbortHandle>,
     timers: HashMap<u64, AbortHandle>,
     watches: HashMap<u64, AbortHandle>,
+    forwards: crate::app::forwards::task::ForwardTasks,
+    /// Log follows and events watches (`live::logs`, `live::events`).
+    log_tasks: HashMap<u64, AbortHandle>,
+    event_tasks: HashMap<u64, AbortHandle>,
+    rollouts: HashMap<u64, AbortHandle>,
     history: Option<PromptHistory>,
     workspace: Workspace,
 }
@@ -82,6 +87,10 @@ impl EffectRunner {
             previews: Vec::new(),
             timers: HashMap::new(),
             watches: HashMap::new(),
+            forwards: Default::default(),
+            log_tasks: HashMap::new(),
+            event_tasks: HashMap::new(),
+            rollouts: HashMap::new(),
             history,
             workspace: Workspace::default(),
         }
@@ -244,7 +253,93 @@ impl EffectRunner {
                     handle.abort();
                 }
             }
+            Effect::Discover { id } => {
+                let tx = self.tx.clone();
+                let kubeconfig = self.workspace.kubeconfig.clone();
+                let context = self.workspace.context.clone();
+                let task = tokio::spawn(async move {
+                    let result =
+                        crate::app::watch_task::discover(kubeconfig.as_deref(), context.as_deref())
+                            .await;
+                    let _ = tx.send(Msg::Discovered { id, result }).await;
+                });
+                self.previews.retain(|handle| !handle.is_finished());
+                self.previews.push(task.abort_handle());
+            }
+            Effect::SwitchContext { context, namespace } => {
+                self.workspace.context = Some(context.clone());
+                self.workspace.namespace = Some(namespace);
+                let memory =
+                    self.workspace
+                        .memory_store()
+                        .map_or(Ok((String::new(), false)), |store| {
+                            store
+                                .load()
+                                .map(|text| (text, store.is_paused()))
+                                .map_err(|error| error.to_string())
+                        });
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::ContextMemory { context, memory }).await;
+                });
+            }
             Effect::Quit => self.shutdown(),
+            Effect::Forwards(effect) => {
+                let env = crate::app::forwards::task::ForwardEnv {
+                    kubeconfig: self.workspace.kubeconfig.clone(),
+                    context: self.workspace.context.clone(),
+                    data_dir: self.workspace.data_dir.clone(),
+                };
+                self.forwards.run(effect, &env, &self.tx);
+            }
+            Effect::StartLogs { id, request } => {
+                let task = tokio::spawn(crate::app::logs::task::run(
+                    id,
+                    request,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.log_tasks.retain(|_, handle| !handle.is_finished());
+                self.log_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopLogs { id } => {
+                if let Some(handle) = self.log_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Effect::StartEvents { id, target } => {
+                let task = tokio::spawn(crate::app::events::run(
+                    id,
+                    target,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.event_tasks.retain(|_, handle| !handle.is_finished());
+                self.event_tasks.insert(id, task.abort_handle());
+            }
+            Effect::StopEvents { id } => {
+                if let Some(handle) = self.event_tasks.remove(&id) {
+                    handle.abort();
+                }
+            }
+            Effect::StartRollout { id, key } => {
+                let task = tokio::spawn(crate::app::rollouts::task::run(
+                    id,
+                    key,
+                    self.workspace.kubeconfig.clone(),
+                    self.workspace.context.clone(),
+                    self.tx.clone(),
+                ));
+                self.rollouts.retain(|_, handle| !handle.is_finished());
+                self.rollouts.insert(id, task.abort_handle());
+            }
+            Effect::StopRollout { id } => {
+                if let Some(handle) = self.rollouts.remove(&id) {
+                    handle.abort();
+                }
+            }
         }
     }
 
@@ -280,9 +375,19 @@ impl EffectRunner {
         for (_, handle) in tasks.chain(self.watches.drain()) {
             handle.abort();
         }
+        let followers = self.log_tasks.drain().chain(self.event_tasks.drain());
+        for (_, handle) in followers.chain(self.rollouts.drain()) {
+            handle.abort();
+        }
         for handle in self.previews.drain(..) {
             handle.abort();
         }
+        self.forwards.shutdown();
+    }
+
+    /// Port-forwards whose task still runs.
+    pub fn running_forwards(&self) -> usize {
+        self.forwards.running()
     }
 }
 

@@ -9,6 +9,7 @@ use crate::app::editor::{EditPurpose, Editor};
 use crate::app::effect::Effect;
 use crate::app::journal::AuditEvent;
 use crate::app::keymap::{Action, Scope};
+use crate::app::live_view::{self, LiveView};
 use crate::app::model::{Model, PLACEHOLDER, Pane, Viewer};
 use crate::app::msg::Msg;
 use crate::app::stream::StreamState;
@@ -38,7 +39,7 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             model.input.insert_text(&text);
             Vec::new()
         }
-        Msg::Mouse(mouse) => on_mouse(model, mouse),
+        Msg::Mouse(mouse) => on_mouse(model, mouse, now),
         Msg::Resize { width, height } => {
             model.width = width;
             model.height = height;
@@ -83,7 +84,24 @@ pub fn update(model: &mut Model, msg: Msg, now: Instant) -> Vec<Effect> {
             crate::app::watch::on_batch(model, id, changes);
             Vec::new()
         }
+        Msg::Discovered { id, result } => crate::app::discovery::on_discovered(model, id, result),
+        Msg::ContextMemory { context, memory } => {
+            crate::app::context_switch::on_memory_loaded(model, &context, memory)
+        }
         Msg::Shutdown => quit(model),
+        Msg::Forwards(msg) => crate::app::forwards::on_msg(model, msg, now),
+        Msg::Logs { id, event } => {
+            crate::app::logs::on_event(model, id, event);
+            Vec::new()
+        }
+        Msg::Events { id, changes } => {
+            crate::app::events::on_changes(model, id, changes);
+            Vec::new()
+        }
+        Msg::Rollout { id, snapshot } => {
+            crate::app::rollouts::on_snapshot(model, id, *snapshot);
+            Vec::new()
+        }
     }
 }
 
@@ -96,6 +114,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
     if model.help_open {
         return on_help_key(model, key);
+    }
+    if model.focus == Pane::Watch
+        && model.live_view != LiveView::Resources
+        && let Some(effects) = live_view::on_raw_key(model, key)
+    {
+        return effects;
     }
     if model.focus == Pane::Watch && crate::app::watch::input_open(model) {
         return crate::app::watch::on_input_key(model, key);
@@ -124,6 +148,21 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
         return Vec::new();
     };
     let busy = model.stream.is_active() || model.agent.is_busy();
+    // Scrolling keys belong to the live view on screen, not to the hidden watch table.
+    if model.focus == Pane::Watch
+        && model.live_view != LiveView::Resources
+        && matches!(
+            action,
+            Action::LineUp
+                | Action::LineDown
+                | Action::ScrollUp
+                | Action::ScrollDown
+                | Action::ScrollTop
+                | Action::ScrollBottom
+        )
+    {
+        return live_view::on_action(model, action, now);
+    }
     match action {
         Action::Quit => quit(model),
         Action::Interrupt if busy => agent_loop::stop_all(model),
@@ -142,12 +181,12 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
             model.focus = model.focus.prev();
             Vec::new()
         }
-        Action::ScrollUp => scroll_page(model, -1),
-        Action::ScrollDown => scroll_page(model, 1),
-        Action::LineUp => scroll_focused(model, -1),
-        Action::LineDown => scroll_focused(model, 1),
-        Action::ScrollTop => scroll_focused(model, isize::MIN),
-        Action::ScrollBottom => scroll_focused(model, isize::MAX),
+        Action::ScrollUp => scroll_page(model, -1, now),
+        Action::ScrollDown => scroll_page(model, 1, now),
+        Action::LineUp => scroll_focused(model, -1, now),
+        Action::LineDown => scroll_focused(model, 1, now),
+        Action::ScrollTop => scroll_focused(model, isize::MIN, now),
+        Action::ScrollBottom => scroll_focused(model, isize::MAX, now),
         Action::Send => send(model, now),
         Action::Newline => {
             model.input.insert_newline();
@@ -182,9 +221,39 @@ fn on_key(model: &mut Model, key: KeyEvent, now: Instant) -> Vec<Effect> {
     }
 }
 
-/// Keys of the plan and memory panes.
+/// Keys of the plan, live and memory panes.
 fn on_pane_action(model: &mut Model, action: Action, now: Instant) -> Vec<Effect> {
+    if model.focus == Pane::Watch {
+        match action {
+            Action::NextView | Action::PrevView => {
+                live_view::cycle(model, action == Action::NextView);
+                return Vec::new();
+            }
+            Action::Zoom => {
+                live_view::toggle_zoom(model);
+                return Vec::new();
+            }
+            // `:` stays the command bar in every view (it switches views too).
+            Action::WatchCommand if model.live_view != LiveView::Resources => {
+                live_view::show(model, LiveView::Resources);
+                crate::app::watch::open_input(model, crate::app::watch::InputMode::Command);
+                return Vec::new();
+            }
+            _ if model.live_view != LiveView::Resources => {
+                return live_view::on_action(model, action, now);
+            }
+            _ => {}
+        }
+    }
     match (model.focus, action) {
+        (_, Action::Zoom) => {
+            live_view::toggle_zoom(model);
+            Vec::new()
+        }
+        (Pane::Watch, Action::Rollout) => crate::app::rollouts::open_from_watch(model),
+        (Pane::Watch, Action::PortForward) => crate::app::forwards::open_from_watch(model),
+        (Pane::Watch, Action::Logs) => crate::app::logs::open_from_watch(model),
+        (Pane::Watch, Action::Events) => crate::app::events::open_from_watch(model),
         (Pane::Plan, Action::Approve) => agent_loop::approve(model, now),
         (Pane::Plan, Action::Reject) => agent_loop::reject(model),
         (Pane::Plan, Action::RejectWithNote) => {
@@ -313,7 +382,7 @@ fn on_help_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Effect> {
+fn on_mouse(model: &mut Model, mouse: MouseEvent, now: Instant) -> Vec<Effect> {
     let delta = match mouse.kind {
         MouseEventKind::ScrollUp => -WHEEL_ROWS,
         MouseEventKind::ScrollDown => WHEEL_ROWS,
@@ -323,27 +392,38 @@ fn on_mouse(model: &mut Model, mouse: MouseEvent) -> Vec<Effect> {
         return Vec::new();
     };
     model.dirty = true;
-    scroll_pane(model, pane, delta);
+    scroll_pane(model, pane, delta, now);
     Vec::new()
 }
 
-fn scroll_page(model: &mut Model, direction: isize) -> Vec<Effect> {
+fn scroll_page(model: &mut Model, direction: isize, now: Instant) -> Vec<Effect> {
     let layout = model.layout();
     let rows = match model.focus {
         Pane::Chat => layout.transcript.height,
         pane => layout.pane(pane).height,
     };
     let page = isize::try_from(rows.saturating_sub(1).max(1)).unwrap_or(1);
-    scroll_focused(model, direction * page)
+    scroll_focused(model, direction * page, now)
 }
 
-fn scroll_focused(model: &mut Model, delta: isize) -> Vec<Effect> {
-    scroll_pane(model, model.focus, delta);
+fn scroll_focused(model: &mut Model, delta: isize, now: Instant) -> Vec<Effect> {
+    scroll_pane(model, model.focus, delta, now);
     Vec::new()
 }
 
 /// The chat transcript scrolls; in the plan pane the keys move the selected step.
-fn scroll_pane(model: &mut Model, pane: Pane, delta: isize) {
+fn scroll_pane(model: &mut Model, pane: Pane, delta: isize, now: Instant) {
+    if pane == Pane::Watch && model.live_view != LiveView::Resources {
+        let action = if delta < 0 {
+            Action::LineUp
+        } else {
+            Action::LineDown
+        };
+        for _ in 0..delta.unsigned_abs().min(WHEEL_ROWS.unsigned_abs()) {
+            live_view::on_action(model, action, now);
+        }
+        return;
+    }
     if pane == Pane::Watch {
         crate::app::watch::move_selection(model, delta);
         return;

@@ -5,7 +5,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::effect::Effect;
 use crate::app::model::Model;
-use crate::live::projection::{DeploymentRow, EventRow, KnownKind, NodeRow, PodRow, ServiceRow};
+use crate::live::projection::{
+    DeploymentRow, EventRow, GenericRow, KnownKind, NodeRow, PodRow, ServiceRow,
+};
 use crate::live::store::{Change, Filter, Sort, Store, SyncState};
 use crate::ui::resource_table::TableView;
 
@@ -17,6 +19,8 @@ pub enum WatchKind {
     Services,
     Nodes,
     Events,
+    /// Any other kind discovery found (CRDs included), shown with `GenericRow`.
+    Other(&'static crate::app::discovery::KindInfo),
 }
 
 /// Every name the command bar takes for a kind (plural, singular, short), in completion order.
@@ -39,7 +43,7 @@ pub const KIND_NAMES: &[(&str, WatchKind)] = &[
 ];
 
 /// The command bar's words that are not kinds.
-const OTHER_WORDS: &[&str] = &["ns", "namespace", "all"];
+const OTHER_WORDS: &[&str] = &["ns", "namespace", "all", "ctx", "context"];
 
 impl WatchKind {
     /// The title in the table header.
@@ -50,12 +54,17 @@ impl WatchKind {
             WatchKind::Services => "services",
             WatchKind::Nodes => "nodes",
             WatchKind::Events => "events",
+            WatchKind::Other(info) => &info.plural,
         }
     }
 
     /// Whether objects of the kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        self != WatchKind::Nodes
+        match self {
+            WatchKind::Nodes => false,
+            WatchKind::Other(info) => info.namespaced,
+            _ => true,
+        }
     }
 
     /// An empty store with this kind's columns.
@@ -71,6 +80,7 @@ impl WatchKind {
             WatchKind::Services => Store::for_projection::<ServiceRow>(title, namespace),
             WatchKind::Nodes => Store::for_projection::<NodeRow>(title, namespace),
             WatchKind::Events => Store::for_projection::<EventRow>(title, namespace),
+            WatchKind::Other(_) => Store::for_projection::<GenericRow>(title, namespace),
         }
     }
 
@@ -82,6 +92,7 @@ impl WatchKind {
             WatchKind::Services => ServiceRow::api_resource(),
             WatchKind::Nodes => NodeRow::api_resource(),
             WatchKind::Events => EventRow::api_resource(),
+            WatchKind::Other(info) => info.api_resource(),
         }
     }
 
@@ -111,7 +122,9 @@ pub fn parse_command(line: &str) -> Result<WatchCommand, String> {
         [] => Err("type a kind (pods, deploy, svc, nodes, events) or `ns NAME`".into()),
         ["all"] | ["ns" | "namespace", "all"] => Ok(WatchCommand::Namespace(None)),
         ["ns" | "namespace"] => Err("`:ns` needs a namespace name, or `all`".into()),
-        ["ns" | "namespace", name] => Ok(WatchCommand::Namespace(Some((*name).to_string()))),
+        ["ns" | "namespace", names @ ..] => Ok(WatchCommand::Namespace(Some(
+            crate::app::namespaces::normalize(&names.join(",")),
+        ))),
         [word] => WatchKind::parse(word).map(WatchCommand::Kind).ok_or_else(|| {
             format!(
                 "unknown kind `{word}`: try pods, deploy, svc, nodes, events, `ns NAME` or `all`"
@@ -127,6 +140,11 @@ pub fn parse_command(line: &str) -> Result<WatchCommand, String> {
 /// Tab completion of the command bar's first word: the longest prefix shared by every known
 /// name that starts with what was typed (`None` when nothing matches or nothing is added).
 pub fn complete(line: &str) -> Option<String> {
+    complete_among(line, &[])
+}
+
+/// [`complete`] over the built-in names and `extra` ones (discovered kinds).
+pub fn complete_among(line: &str, extra: &[String]) -> Option<String> {
     if line.contains(char::is_whitespace) {
         return None;
     }
@@ -135,6 +153,7 @@ pub fn complete(line: &str) -> Option<String> {
         .iter()
         .map(|(name, _)| *name)
         .chain(OTHER_WORDS.iter().copied())
+        .chain(extra.iter().map(String::as_str))
         .filter(|name| name.starts_with(&typed));
     let first = matches.next()?;
     let common = matches.fold(first.to_string(), |common, name| {
@@ -256,14 +275,15 @@ impl WatchState {
     }
 }
 
-/// The effects the cockpit starts with: the watcher of the pane, when there is a cluster.
-pub fn start(model: &Model) -> Vec<Effect> {
-    model
-        .watch
-        .as_ref()
-        .map(WatchState::start_effect)
-        .into_iter()
-        .collect()
+/// The effects the cockpit starts with: the watcher of the pane and a discovery of the
+/// cluster's kinds, when there is a cluster.
+pub fn start(model: &mut Model) -> Vec<Effect> {
+    let Some(watch) = model.watch.as_ref() else {
+        return Vec::new();
+    };
+    let watch = watch.start_effect();
+    let id = model.discovery.start();
+    vec![watch, Effect::Discover { id }]
 }
 
 /// Applies a batch of the watcher `id` to the pane's store; batches of a stopped watcher are
@@ -377,7 +397,10 @@ pub fn on_input_key(model: &mut Model, key: KeyEvent) -> Vec<Effect> {
             input.text.pop();
         }
         KeyCode::Tab if input.mode == InputMode::Command => {
-            if let Some(done) = complete(&input.text) {
+            let text = input.text.clone();
+            if let Some(done) = crate::app::context_switch::complete_command(model, &text)
+                && let Some(input) = model.watch.as_mut().and_then(|w| w.input.as_mut())
+            {
                 input.text = done;
             }
         }
@@ -420,8 +443,21 @@ fn apply_filter(model: &mut Model, text: &str) {
     }
 }
 
-/// Runs a command-bar line: switches kind or namespace, or flashes why it cannot.
+/// Runs a command-bar line: switches kind, namespace or context, or flashes why it cannot.
+/// A name that is not built in is looked up in the discovered kinds; a name discovery has
+/// not seen yet starts a new discovery and runs again when it is done.
 pub fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
+    run_command_with(model, line, true)
+}
+
+/// [`run_command`]; `rediscover: false` once discovery has just been asked.
+pub fn run_command_with(model: &mut Model, line: &str, rediscover: bool) -> Vec<Effect> {
+    if let Some(effects) = crate::app::context_switch::run_context_command(model, line) {
+        return effects;
+    }
+    if let Some(effects) = crate::app::live_view::run_command(model, line) {
+        return effects;
+    }
     match parse_command(line) {
         Ok(WatchCommand::Kind(kind)) => {
             let namespace = model.watch.as_ref().and_then(|w| w.namespace.clone());
@@ -434,10 +470,13 @@ pub fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
                 .map_or(WatchKind::Pods, |w| w.target.kind);
             switch(model, kind, namespace)
         }
-        Err(message) => {
-            model.flash = Some(message);
-            Vec::new()
-        }
+        Err(message) => match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [word] => crate::app::discovery::resolve(model, line, word, message, rediscover),
+            _ => {
+                model.flash = Some(message);
+                Vec::new()
+            }
+        },
     }
 }
 
@@ -531,7 +570,7 @@ pub fn planner_view(model: &Model) -> Option<String> {
 }
 
 /// The selected row as an object to read.
-fn selected_object(model: &Model) -> Option<ObjectRef> {
+pub fn selected_object(model: &Model) -> Option<ObjectRef> {
     let watch = model.watch.as_ref()?;
     let row = watch.store.visible_row(watch.view.selected)?;
     Some(ObjectRef {

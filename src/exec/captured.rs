@@ -12,7 +12,7 @@ use crate::agent::redact::redact_text;
 pub const DEFAULT_KEEP_LINES: usize = 200_000;
 
 /// Accumulates [`OutputLine`]s, keeping the first half and the last half of `keep_lines`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CapturedOutput {
     head_limit: usize,
     tail_limit: usize,
@@ -73,6 +73,14 @@ impl CapturedOutput {
     /// The kept lines in order; the dropped ones were between the first and the last half.
     pub fn lines(&self) -> impl Iterator<Item = &OutputLine> {
         self.head.iter().chain(self.tail.iter())
+    }
+
+    /// The last `n` kept lines, in order (the live view shows at most a screenful).
+    pub fn last(&self, n: usize) -> impl Iterator<Item = &OutputLine> {
+        let from_head = n.saturating_sub(self.tail.len());
+        let head = &self.head[self.head.len().saturating_sub(from_head)..];
+        let skip_tail = self.tail.len().saturating_sub(n);
+        head.iter().chain(self.tail.iter().skip(skip_tail))
     }
 
     /// The kept output as text, both streams in arrival order, with a line saying how many
@@ -232,6 +240,21 @@ mod tests {
         assert_eq!(kept, ["0", "1", "8", "9"]);
         assert_eq!((captured.dropped_lines(), captured.total_lines()), (6, 10));
         assert!(captured.text().contains("… 6 lines dropped here"));
+    }
+
+    #[test]
+    fn the_last_lines_span_the_head_and_the_tail() {
+        let mut captured = CapturedOutput::new(4);
+        captured.extend((0..10).map(|n| line(&n.to_string())));
+        let last = |n| -> Vec<String> { captured.last(n).map(|l| l.text.clone()).collect() };
+        assert_eq!(last(1), ["9"]);
+        assert_eq!(last(3), ["1", "8", "9"]);
+        assert_eq!(last(99), ["0", "1", "8", "9"]);
+        assert!(last(0).is_empty());
+        let mut short = CapturedOutput::new(10);
+        short.extend((0..3).map(|n| line(&n.to_string())));
+        let tail: Vec<&str> = short.last(2).map(|l| l.text.as_str()).collect();
+        assert_eq!(tail, ["1", "2"]);
     }
 
     #[test]

@@ -56,9 +56,60 @@ pub fn human_duration(seconds: i64) -> String {
     format!("{years}y")
 }
 
+/// The first whole-second duration after `seconds` whose [`human_duration`] text differs:
+/// when an age shown now next changes on screen.
+pub fn next_change(seconds: i64) -> i64 {
+    const MINUTE: i64 = 60;
+    const HOUR: i64 = 3600;
+    const DAY: i64 = 86_400;
+    const YEAR: i64 = 365 * DAY;
+    let up_to = |unit: i64| (seconds.div_euclid(unit) + 1) * unit;
+    match seconds {
+        s if s < -1 => -1,
+        // -1 and 0 both read "0s".
+        -1 | 0 => 1,
+        // Seconds, then minutes and seconds: every second.
+        s if s < 10 * MINUTE => s + 1,
+        s if s < 180 * MINUTE => up_to(MINUTE),
+        // Hours and minutes: every minute.
+        s if s < 8 * HOUR => up_to(MINUTE),
+        // Hours, then days and hours: every hour.
+        s if s < 8 * DAY => up_to(HOUR),
+        // Days, then years and days: every day.
+        s if s < 8 * YEAR => up_to(DAY),
+        _ => up_to(YEAR),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::human_duration;
+    use super::{human_duration, next_change};
+
+    /// Against the text itself: unchanged strictly between, different at the change.
+    #[test]
+    fn next_change_is_where_the_text_first_differs() {
+        let probes = (-5..40_000)
+            .chain((0..3000).map(|i| i * 997 + 40_000))
+            .chain((0..400).map(|i| i * 86_400 * 3 + 1234))
+            .chain([8 * 365 * 86_400 - 1, 8 * 365 * 86_400, 9 * 365 * 86_400 + 5]);
+        for seconds in probes {
+            let next = next_change(seconds);
+            let text = human_duration(seconds);
+            assert_ne!(human_duration(next), text, "{seconds} s → {next} s");
+            // Every second in between for short gaps, a sample for long ones.
+            let step = ((next - seconds) / 500).max(1);
+            let mut s = seconds + 1;
+            while s < next {
+                assert_eq!(
+                    human_duration(s),
+                    text,
+                    "{seconds} s: changed early at {s} s"
+                );
+                s += step;
+            }
+            assert_eq!(human_duration(next - 1), text, "{seconds} s");
+        }
+    }
 
     #[test]
     fn matches_kubectl_at_each_boundary() {

@@ -3,6 +3,7 @@
 
 use compact_str::CompactString;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use crate::live::age::{age, human_duration};
 
@@ -20,7 +21,7 @@ pub enum Tone {
 }
 
 /// A controller or owner of the row's object (for drill-down).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Owner {
     pub kind: CompactString,
     pub name: CompactString,
@@ -102,14 +103,15 @@ impl Cell {
 }
 
 /// A row: the object's identity, labels and owners for drill-down, and the kind's cells
-/// (every column after NAME, in the kind's column order).
+/// (every column after NAME, in the kind's column order). Labels and owners are shared: the
+/// store keeps one copy of each distinct set (the replicas of a deployment have the same).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     pub uid: CompactString,
     pub namespace: CompactString,
     pub name: CompactString,
-    pub labels: Box<[(CompactString, CompactString)]>,
-    pub owners: Box<[Owner]>,
+    pub labels: Arc<[(CompactString, CompactString)]>,
+    pub owners: Arc<[Owner]>,
     pub cells: Box<[Cell]>,
     pub tone: Tone,
 }
@@ -131,6 +133,13 @@ impl Row {
             ColumnId::Name => CellRef::Str(&self.name),
             ColumnId::Cell(i) => self.cells.get(i).map_or(CellRef::Str(""), CellRef::Cell),
         }
+    }
+
+    /// A 64-bit key that orders like `column` does: a smaller key means the row sorts first
+    /// on that column; equal keys say nothing (compare the rows). Numbers, ratios, ages and
+    /// restart counts are exact; text keys on its first 7 bytes.
+    pub fn sort_key(&self, column: ColumnId) -> u64 {
+        self.value(column).sort_key()
     }
 
     /// Orders two rows on `column`, then namespace and name, so the order is total for
@@ -158,6 +167,32 @@ impl CellRef<'_> {
         }
     }
 
+    /// See [`Row::sort_key`]: the top byte is the kind of value (text sorts before
+    /// numbers, as [`Cell::compare`] does), the other 56 bits order values of that kind.
+    pub fn sort_key(&self) -> u64 {
+        const BITS: u64 = (1 << 56) - 1;
+        const RATIO_CAP: u32 = 0x0fff_ffff;
+        let (rank, value): (u64, u64) = match self {
+            CellRef::Str(text) => (0, text_key(text)),
+            CellRef::Cell(Cell::Text(text)) => (0, text_key(text)),
+            CellRef::Cell(Cell::Int(n)) => (1, (*n as u64 ^ (1 << 63)) >> 8),
+            CellRef::Cell(Cell::Ratio(a, b)) => {
+                // A clamped `ready` says nothing about `total`.
+                let total = if *a < RATIO_CAP {
+                    (*b).min(RATIO_CAP)
+                } else {
+                    0
+                };
+                (2, (u64::from((*a).min(RATIO_CAP)) << 28) | u64::from(total))
+            }
+            // Younger (a later time) first; a missing time last.
+            CellRef::Cell(Cell::Age(Some(at))) => (3, BITS - ((*at as u64 ^ (1 << 63)) >> 8)),
+            CellRef::Cell(Cell::Age(None)) => (3, BITS),
+            CellRef::Cell(Cell::Restarts { count, .. }) => (4, u64::from(*count)),
+        };
+        (rank << 56) | (value & BITS)
+    }
+
     pub fn compare(&self, other: &CellRef<'_>) -> Ordering {
         match (self, other) {
             (CellRef::Str(a), CellRef::Str(b)) => a.cmp(b),
@@ -168,6 +203,14 @@ impl CellRef<'_> {
             (CellRef::Cell(_), CellRef::Str(_)) => Ordering::Greater,
         }
     }
+}
+
+/// The first 7 bytes of `text`, big-endian, zero-padded: orders like the bytes do.
+fn text_key(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let head = &text.as_bytes()[..text.len().min(7)];
+    bytes[1..=head.len()].copy_from_slice(head);
+    u64::from_be_bytes(bytes)
 }
 
 /// A column of a kind: its title and the width it wants (the table may shrink NAME).
@@ -207,5 +250,48 @@ mod tests {
             last: Some(100),
         };
         assert_eq!(never.render(400), "0");
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        prop_oneof![
+            "[a-c]{0,9}".prop_map(Cell::text),
+            any::<i64>().prop_map(Cell::Int),
+            (0u32..3, 0u32..3).prop_map(|(a, b)| Cell::Ratio(a, b)),
+            (any::<u32>(), any::<u32>()).prop_map(|(a, b)| Cell::Ratio(a, b)),
+            proptest::option::of(any::<i64>()).prop_map(Cell::Age),
+            proptest::option::of(-5i64..5).prop_map(Cell::Age),
+            (0u32..4).prop_map(|count| Cell::Restarts { count, last: None }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_smaller_key_always_sorts_first(a in cell(), b in cell()) {
+            let (ka, kb) = (CellRef::Cell(&a).sort_key(), CellRef::Cell(&b).sort_key());
+            let order = a.compare(&b);
+            if ka < kb {
+                prop_assert_eq!(order, Ordering::Less);
+            } else if ka > kb {
+                prop_assert_eq!(order, Ordering::Greater);
+            }
+        }
+    }
+
+    #[test]
+    fn text_keys_tell_statuses_apart_and_names_match_cells() {
+        let key = |s: &str| CellRef::Str(s).sort_key();
+        assert!(key("CrashLoopBackOff") < key("Running"));
+        assert!(key("Run") < key("Running"));
+        assert_eq!(
+            key("Running"),
+            CellRef::Cell(&Cell::text("Running")).sort_key()
+        );
+        assert!(key("zzz") < CellRef::Cell(&Cell::Int(0)).sort_key());
     }
 }

@@ -98,6 +98,41 @@ pub fn change<P: Projection>(event: Result<Event<P>, watcher::Error>) -> Change 
     }
 }
 
+/// How a 403 starts in the pane's indicator.
+pub const FORBIDDEN: &str = "forbidden:";
+
+/// The verb a watcher error was refused on and the server's message, when it is a 403.
+pub fn forbidden(error: &watcher::Error) -> Option<(&'static str, String)> {
+    let (verb, error) = match error {
+        watcher::Error::InitialListFailed(error) => ("list", error),
+        watcher::Error::WatchStartFailed(error) | watcher::Error::WatchFailed(error) => {
+            ("watch", error)
+        }
+        watcher::Error::WatchError(status) if status.code == 403 => {
+            return Some(("watch", status.message.clone()));
+        }
+        _ => return None,
+    };
+    match error {
+        kube::Error::Api(status) if status.code == 403 => Some((verb, status.message.clone())),
+        _ => None,
+    }
+}
+
+/// `forbidden: cannot list pods in shop (<the server's message>)`.
+pub fn forbidden_text(spec: &WatchSpec, verb: &str, message: &str) -> String {
+    let resource = if spec.resource.group.is_empty() {
+        spec.resource.plural.clone()
+    } else {
+        format!("{}.{}", spec.resource.plural, spec.resource.group)
+    };
+    let scope = match &spec.namespace {
+        Some(namespace) => format!("namespace {namespace}"),
+        None => "all namespaces".to_string(),
+    };
+    format!("{FORBIDDEN} cannot {verb} {resource} in {scope} ({message})")
+}
+
 /// A one-line reason for the pane's indicator: the error and its causes.
 fn describe(error: &watcher::Error) -> String {
     let mut text = error.to_string();
@@ -122,7 +157,16 @@ pub async fn run<P: Projection>(
 ) {
     let stream = watcher::watcher(spec.api::<P>(client), spec.watcher_config())
         .default_backoff()
-        .map(change::<P>)
+        .map(|event| match event {
+            Err(error) => match forbidden(&error) {
+                Some((verb, message)) => Change::Down {
+                    error: forbidden_text(&spec, verb, &message),
+                    at: Instant::now(),
+                },
+                None => change::<P>(Err(error)),
+            },
+            event => change::<P>(event),
+        })
         .ready_chunks(BATCH);
     let mut stream = std::pin::pin!(stream);
     while let Some(batch) = stream.next().await {

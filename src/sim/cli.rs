@@ -48,6 +48,7 @@ pub async fn run_cli(args: SimArgs) -> Result<(), SimError> {
         port: args.port,
         token: None,
         controllers: true,
+        forbidden: Vec::new(),
     };
     let mut handle = start(options).await?;
     let path = args.kubeconfig_out.clone().unwrap_or_else(|| {

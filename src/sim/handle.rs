@@ -32,6 +32,9 @@ pub struct SimOptions {
     /// Whether the controllers run. Without them the scenario's objects are only seeded and
     /// the cluster changes only when clients change it (for tests of the API server itself).
     pub controllers: bool,
+    /// Resources (`plural` or `plural.group`) whose list and watch are answered
+    /// `403 Forbidden`, to test how clients handle missing permissions.
+    pub forbidden: Vec<String>,
 }
 
 impl Default for SimOptions {
@@ -42,6 +45,7 @@ impl Default for SimOptions {
             port: 0,
             token: None,
             controllers: true,
+            forbidden: Vec::new(),
         }
     }
 }
@@ -90,6 +94,7 @@ pub async fn start(options: SimOptions) -> Result<SimHandle, SimError> {
     );
     // The API server bookmarks idle watches about once a minute; simulated time sets the pace.
     app.bookmark_interval = store.clock().scaled(std::time::Duration::from_secs(60));
+    app.forbidden = options.forbidden.into();
     let router = server::router(app);
     let stop = shutdown.clone();
     let task = tokio::spawn(async move {

@@ -1,6 +1,7 @@
 //! Files kubevibe keeps across sessions under the data directory.
 
 pub mod audit;
+pub mod forwards;
 pub mod history;
 pub mod memory;
 

@@ -14,12 +14,16 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model) {
         return;
     }
     if layout.single {
-        let hint = format!(
-            "{}x{}: showing {} · Tab: next pane · 80x24 shows all",
-            model.width,
-            model.height,
-            model.focus.title()
-        );
+        let hint = if model.zoomed {
+            format!("zoomed: {} · z: back to the cockpit", model.focus.title())
+        } else {
+            format!(
+                "{}x{}: showing {} · Tab: next pane · 80x24 shows all",
+                model.width,
+                model.height,
+                model.focus.title()
+            )
+        };
         frame.render_widget(
             Paragraph::new(Line::styled(
                 hint,

@@ -24,7 +24,8 @@ pub struct CockpitLayout {
 }
 
 impl CockpitLayout {
-    pub fn compute(area: Rect, focus: Pane, input_rows: u16) -> Self {
+    /// `zoom`: the focused pane takes the whole body, as on a small terminal.
+    pub fn compute(area: Rect, focus: Pane, input_rows: u16, zoom: bool) -> Self {
         let mut layout = Self::default();
         if area.width < 3 || area.height < 3 {
             return Self {
@@ -35,7 +36,7 @@ impl CockpitLayout {
         let [body, status] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
         layout.status = status;
-        if area.width < MIN_FULL.0 || area.height < MIN_FULL.1 {
+        if zoom || area.width < MIN_FULL.0 || area.height < MIN_FULL.1 {
             let [hint, pane] =
                 Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
             layout.single = true;
@@ -121,7 +122,7 @@ mod tests {
 
     #[test]
     fn full_cockpit_from_80x24() {
-        let layout = CockpitLayout::compute(Rect::new(0, 0, 80, 24), Pane::Chat, 1);
+        let layout = CockpitLayout::compute(Rect::new(0, 0, 80, 24), Pane::Chat, 1, false);
         assert!(!layout.single);
         for pane in Pane::ALL {
             assert!(layout.pane(pane).area() > 0, "{pane:?} hidden at 80x24");
@@ -133,7 +134,7 @@ mod tests {
     #[test]
     fn small_terminals_show_the_focused_pane_only() {
         for (w, h) in [(60, 20), (79, 30), (100, 10), (20, 5)] {
-            let layout = CockpitLayout::compute(Rect::new(0, 0, w, h), Pane::Watch, 1);
+            let layout = CockpitLayout::compute(Rect::new(0, 0, w, h), Pane::Watch, 1, false);
             assert!(layout.single, "{w}x{h}");
             assert!(layout.watch.area() > 0);
             assert_eq!(
@@ -146,8 +147,16 @@ mod tests {
     #[test]
     fn tiny_terminals_do_not_underflow() {
         for (w, h) in [(0, 0), (1, 1), (2, 50), (200, 2)] {
-            let layout = CockpitLayout::compute(Rect::new(0, 0, w, h), Pane::Chat, 6);
+            let layout = CockpitLayout::compute(Rect::new(0, 0, w, h), Pane::Chat, 6, false);
             assert!(layout.single);
         }
+    }
+
+    #[test]
+    fn zoom_gives_the_focused_pane_the_whole_body() {
+        let layout = CockpitLayout::compute(Rect::new(0, 0, 120, 40), Pane::Watch, 1, true);
+        assert!(layout.single);
+        assert_eq!(layout.watch, Rect::new(0, 1, 120, 38));
+        assert_eq!(layout.chat.area() + layout.plan.area(), 0);
     }
 }

@@ -1,10 +1,11 @@
-//! The plan, watch and memory panes; each shows an honest empty state until it has content.
+//! The plan, live (watch and the other live views) and memory panes; each shows an honest empty state until it has content.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use crate::app::live_view::LiveView;
 use crate::app::model::{Model, Pane};
 use crate::ui::theme;
 
@@ -19,8 +20,25 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, pane: Pane, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(theme::border(focused))
-        .title(Span::styled(title, theme::title(focused)));
+        .border_style(theme::border(focused));
+    let block = if pane == Pane::Watch {
+        block.title(crate::ui::live_tabs::title(model, focused, area.width))
+    } else {
+        block.title(Span::styled(title, theme::title(focused)))
+    };
+    if pane == Pane::Watch {
+        match model.live_view {
+            LiveView::Resources => {}
+            LiveView::Rollouts => {
+                return crate::ui::rollouts::draw(frame, model, focused, block, area);
+            }
+            LiveView::Forwards => {
+                return crate::ui::forwards::draw(frame, model, focused, block, area);
+            }
+            LiveView::Logs => return crate::ui::logs::draw(frame, model, focused, block, area),
+            LiveView::Events => return crate::ui::events::draw(frame, model, focused, block, area),
+        }
+    }
     if pane == Pane::Plan
         && let Some(plan) = &model.plan
     {

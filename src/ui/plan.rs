@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, plan: &PlanState, block: Block
                 }
                 if step.status == StepStatus::Running {
                     let rows = inner_rows.saturating_sub(lines.len()).max(1);
-                    for line in command.output.tail(rows) {
+                    for line in command.output.last(rows).map(|line| &line.text) {
                         lines.push(Line::styled(format!("    {line}"), theme::dim()));
                     }
                 }
@@ -67,6 +67,25 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model, plan: &PlanState, block: Block
                     Style::default().fg(theme::WARN),
                 ));
                 lines.push(Line::from(first));
+            }
+            StepBody::Forward(forward) => {
+                lines.push(crate::ui::forwards::plan_step_line(
+                    first, forward, selected,
+                ));
+                lines.extend(crate::ui::forwards::plan_step_details(
+                    forward,
+                    awaiting == Some(index),
+                ));
+            }
+            StepBody::Rollout(rollout) => {
+                first.extend(crate::ui::rollouts::plan_step_spans(rollout, selected));
+                lines.push(Line::from(first));
+                if awaiting == Some(index) {
+                    lines.push(Line::styled(
+                        "    y follows it in the rollouts view · n rejects",
+                        Style::default().fg(theme::WARN),
+                    ));
+                }
             }
             StepBody::Unavailable { what } => {
                 first.push(Span::styled(
@@ -207,7 +226,7 @@ fn command_details(
                 "    {} in {:.1} s · {} (s saves)",
                 exit_code.map_or_else(|| "killed".to_string(), |c| format!("exit {c}")),
                 duration.as_secs_f64(),
-                crate::app::agent_loop::line_count(command.output.total())
+                crate::app::agent_loop::line_count(command.output.total_lines())
             ),
             theme::dim(),
         )),
@@ -234,6 +253,7 @@ fn preview_lines(command: &CommandStep) -> Vec<Line<'static>> {
         lines.push(Line::styled(format!("    dry run: {note}"), theme::dim()));
     }
     if let Some(diff) = &preview.diff {
+        let more = diff.lines().count().saturating_sub(PREVIEW_LINES);
         for line in diff.lines().take(PREVIEW_LINES) {
             let color = match line.chars().next() {
                 Some('+') => theme::OK,
@@ -243,6 +263,12 @@ fn preview_lines(command: &CommandStep) -> Vec<Line<'static>> {
             lines.push(Line::styled(
                 format!("    {line}"),
                 Style::default().fg(color),
+            ));
+        }
+        if more > 0 {
+            lines.push(Line::styled(
+                format!("    … {more} more diff lines · o shows the whole dry run"),
+                theme::dim(),
             ));
         }
     }

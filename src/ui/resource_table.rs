@@ -169,6 +169,12 @@ impl ResourceTable<'_> {
         let (right, style) = match store.state() {
             SyncState::Live => ("● live".to_string(), Style::default().fg(theme::OK)),
             SyncState::Syncing => ("◌ syncing".to_string(), Style::default().fg(theme::WARN)),
+            // A 403 is not an outage: say what is refused and what is visible instead.
+            SyncState::Reconnecting { error, .. }
+                if error.starts_with(crate::live::watch::FORBIDDEN) =>
+            {
+                (format!("⛔ {error}"), Style::default().fg(theme::ERROR))
+            }
             SyncState::Reconnecting { since, error } => {
                 let down = self.time.mono.saturating_duration_since(*since).as_secs();
                 (

@@ -3,6 +3,7 @@
 
 use compact_str::CompactString;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 use serde::{Deserialize, Deserializer};
@@ -48,8 +49,8 @@ pub struct Identity {
     pub uid: CompactString,
     pub namespace: CompactString,
     pub name: CompactString,
-    pub labels: Box<[(CompactString, CompactString)]>,
-    pub owners: Box<[Owner]>,
+    pub labels: Arc<[(CompactString, CompactString)]>,
+    pub owners: Arc<[Owner]>,
     pub created: Option<i64>,
 }
 

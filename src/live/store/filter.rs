@@ -111,8 +111,8 @@ mod tests {
             uid: name.into(),
             namespace: "shop".into(),
             name: name.into(),
-            labels: Box::new([]),
-            owners: Box::new([]),
+            labels: [].into(),
+            owners: [].into(),
             cells: Box::new([Cell::text(status), Cell::Int(42)]),
             tone: Tone::Normal,
         }

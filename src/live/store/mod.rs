@@ -1,13 +1,19 @@
 //! The rows of one watched kind: applies watcher changes (a relist replaces the whole set
 //! atomically at its end), keeps rows keyed by uid, the pane's sync state, per-tone counts,
 //! and a sort + filter index updated per change, so drawing never sorts or filters.
+//!
+//! Memory per row is kept small: the uid index holds slot numbers only (hashed by the uid
+//! in the slot), labels and owners are shared between rows, and a relist keeps a row that did
+//! not change instead of holding the old and new copies until the list is done.
 
 mod filter;
 mod index;
+mod shared;
 
 use compact_str::CompactString;
+use hashbrown::HashTable;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::time::Instant;
 
 pub use filter::{Filter, FilterError};
@@ -78,9 +84,15 @@ pub struct Store {
     namespace: Option<String>,
     columns: Vec<(ColumnId, Column)>,
     slots: Vec<Option<Row>>,
+    /// Per slot, the row's [`Row::sort_key`] on the sort column (reversed when descending),
+    /// so most comparisons of the index read one array instead of two rows.
+    keys: Vec<u64>,
     free: Vec<u32>,
-    by_uid: HashMap<CompactString, u32>,
-    pending: Option<Vec<Row>>,
+    /// Slots by the hash of their row's uid.
+    by_uid: HashTable<u32>,
+    hasher: RandomState,
+    shared: shared::Shared,
+    pending: Option<Pending>,
     state: SyncState,
     sort: Sort,
     filter: Option<Filter>,
@@ -97,10 +109,32 @@ fn tone_slot(tone: Tone) -> usize {
     }
 }
 
+/// A (re)list in progress: its rows in order, where a row equal to the one the store holds
+/// is kept as that row's slot instead of a second copy.
+struct Pending {
+    /// A slot number, or [`FRESH`] for the next row of `fresh`.
+    order: Vec<u32>,
+    fresh: Vec<Row>,
+}
+
+const FRESH: u32 = u32::MAX;
+
 /// The index order: the sort column (reversed when descending), then namespace, name and
-/// slot, so distinct rows never compare equal.
-fn order(slots: &[Option<Row>], sort: Sort) -> impl Fn(u32, u32) -> Ordering + '_ {
+/// slot, so distinct rows never compare equal. The slots' cached keys decide when they
+/// differ; the rows are compared only when the keys tie.
+fn order<'a>(
+    slots: &'a [Option<Row>],
+    keys: &'a [u64],
+    sort: Sort,
+) -> impl Fn(u32, u32) -> Ordering + 'a {
     move |a, b| {
+        if a == b {
+            return Ordering::Equal;
+        }
+        let (ka, kb) = (keys[a as usize], keys[b as usize]);
+        if ka != kb {
+            return ka.cmp(&kb);
+        }
         let by_row = match (&slots[a as usize], &slots[b as usize]) {
             (Some(x), Some(y)) => x.compare(y, sort.column),
             _ => Ordering::Equal,
@@ -112,6 +146,12 @@ fn order(slots: &[Option<Row>], sort: Sort) -> impl Fn(u32, u32) -> Ordering + '
         };
         by_row.then(a.cmp(&b))
     }
+}
+
+/// The cached key of `row` for `sort`.
+fn key_of(row: &Row, sort: Sort) -> u64 {
+    let key = row.sort_key(sort.column);
+    if sort.descending { !key } else { key }
 }
 
 impl Store {
@@ -138,8 +178,11 @@ impl Store {
             namespace,
             columns,
             slots: Vec::new(),
+            keys: Vec::new(),
             free: Vec::new(),
-            by_uid: HashMap::new(),
+            by_uid: HashTable::new(),
+            hasher: RandomState::new(),
+            shared: shared::Shared::new(),
             pending: None,
             state: SyncState::Syncing,
             sort: Sort::default(),
@@ -204,13 +247,21 @@ impl Store {
 
     /// Where the row with `uid` is among the visible rows (to keep a selection on it).
     pub fn position_of(&self, uid: &str) -> Option<usize> {
-        let slot = *self.by_uid.get(uid)?;
-        self.index.position(slot, order(&self.slots, self.sort))
+        let slot = self.slot_of(uid)?;
+        self.index
+            .position(slot, order(&self.slots, &self.keys, self.sort))
     }
 
     pub fn get(&self, uid: &str) -> Option<&Row> {
-        let slot = *self.by_uid.get(uid)?;
+        let slot = self.slot_of(uid)?;
         self.slots[slot as usize].as_ref()
+    }
+
+    fn slot_of(&self, uid: &str) -> Option<u32> {
+        let slots = &self.slots;
+        self.by_uid
+            .find(self.hasher.hash_one(uid), |&s| uid_at(slots, s) == uid)
+            .copied()
     }
 
     /// Every row, in no particular order.
@@ -240,13 +291,16 @@ impl Store {
     pub fn apply(&mut self, change: Change) {
         match change {
             Change::Init => {
-                self.pending = Some(Vec::new());
+                self.pending = Some(Pending {
+                    order: Vec::new(),
+                    fresh: Vec::new(),
+                });
                 self.state = SyncState::Syncing;
             }
-            Change::InitRow(row) => self.pending.get_or_insert_with(Vec::new).push(row),
+            Change::InitRow(row) => self.list_row(row),
             Change::InitDone => {
-                let rows = self.pending.take().unwrap_or_default();
-                self.replace_all(rows);
+                let pending = self.pending.take();
+                self.replace_all(pending);
                 self.state = SyncState::Live;
             }
             Change::Apply(row) => {
@@ -278,76 +332,150 @@ impl Store {
         self.filter.as_ref().is_none_or(|f| f.matches(row))
     }
 
-    fn upsert(&mut self, row: Row) {
+    fn upsert(&mut self, mut row: Row) {
+        let hash = self.hasher.hash_one(row.uid.as_str());
+        let slots = &self.slots;
+        let found = self
+            .by_uid
+            .find(hash, |&s| uid_at(slots, s) == row.uid)
+            .copied();
         let shown = self.passes(&row);
         let tone = tone_slot(row.tone);
-        if let Some(&slot) = self.by_uid.get(&row.uid) {
-            self.index.remove(slot, order(&self.slots, self.sort));
-            if let Some(old) = &self.slots[slot as usize] {
+        if let Some(slot) = found {
+            let at = slot as usize;
+            let old = self.slots[at].as_ref();
+            self.shared.share(&mut row, old);
+            let was_shown = old.is_some_and(|old| self.passes(old));
+            // Same filter result and the same place in the order: the index stays as it is.
+            let same_place = old.is_some_and(|old| old.compare(&row, self.sort.column).is_eq());
+            if was_shown && !(shown && same_place) {
+                self.index
+                    .remove(slot, order(&self.slots, &self.keys, self.sort));
+            }
+            if let Some(old) = &self.slots[at] {
                 self.tones[tone_slot(old.tone)] -= 1;
             }
-            self.slots[slot as usize] = Some(row);
+            self.keys[at] = key_of(&row, self.sort);
+            self.slots[at] = Some(row);
             self.tones[tone] += 1;
-            if shown {
-                self.index.insert(slot, order(&self.slots, self.sort));
+            if shown && !(was_shown && same_place) {
+                self.index
+                    .insert(slot, order(&self.slots, &self.keys, self.sort));
             }
             return;
         }
-        let uid = row.uid.clone();
+        self.shared.share(&mut row, None);
+        let key = key_of(&row, self.sort);
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(row);
+                self.keys[slot as usize] = key;
                 slot
             }
             None => {
                 self.slots.push(Some(row));
+                self.keys.push(key);
                 (self.slots.len() - 1) as u32
             }
         };
-        self.by_uid.insert(uid, slot);
+        let (slots, hasher) = (&self.slots, &self.hasher);
+        self.by_uid
+            .insert_unique(hash, slot, |&s| hasher.hash_one(uid_at(slots, s)));
         self.tones[tone] += 1;
         if shown {
-            self.index.insert(slot, order(&self.slots, self.sort));
+            self.index
+                .insert(slot, order(&self.slots, &self.keys, self.sort));
         }
     }
 
     fn delete(&mut self, uid: &str) {
-        let Some(slot) = self.by_uid.remove(uid) else {
+        let slots = &self.slots;
+        let Ok(entry) = self
+            .by_uid
+            .find_entry(self.hasher.hash_one(uid), |&s| uid_at(slots, s) == uid)
+        else {
             return;
         };
-        self.index.remove(slot, order(&self.slots, self.sort));
+        let (slot, _) = entry.remove();
+        self.index
+            .remove(slot, order(&self.slots, &self.keys, self.sort));
         if let Some(old) = self.slots[slot as usize].take() {
             self.tones[tone_slot(old.tone)] -= 1;
         }
         self.free.push(slot);
     }
 
-    fn replace_all(&mut self, rows: Vec<Row>) {
-        self.slots.clear();
+    /// One row of a (re)list: kept as a slot number when the store holds the same row.
+    fn list_row(&mut self, mut row: Row) {
+        let previous = self.slot_of(&row.uid);
+        let pending = self.pending.get_or_insert_with(|| Pending {
+            order: Vec::new(),
+            fresh: Vec::new(),
+        });
+        let old = previous.and_then(|slot| self.slots[slot as usize].as_ref());
+        self.shared.share(&mut row, old);
+        match previous {
+            Some(slot) if old == Some(&row) => pending.order.push(slot),
+            _ => {
+                pending.order.push(FRESH);
+                pending.fresh.push(row);
+            }
+        }
+    }
+
+    /// Replaces every row with the list's, in the list's order (a repeated uid keeps its last
+    /// version).
+    fn replace_all(&mut self, pending: Option<Pending>) {
+        let Pending { order, fresh } = pending.unwrap_or(Pending {
+            order: Vec::new(),
+            fresh: Vec::new(),
+        });
+        let mut old = std::mem::take(&mut self.slots);
+        let mut fresh = fresh.into_iter();
         self.free.clear();
         self.by_uid.clear();
+        self.keys.clear();
         self.tones = [0; 4];
-        self.slots.reserve(rows.len());
-        for row in rows {
-            // A repeated uid in one list keeps its last version.
-            if let Some(&slot) = self.by_uid.get(&row.uid) {
-                if let Some(old) = &self.slots[slot as usize] {
-                    self.tones[tone_slot(old.tone)] -= 1;
+        self.slots.reserve_exact(order.len());
+        for entry in order {
+            let row = match entry {
+                FRESH => fresh.next(),
+                // A second copy of an unchanged row was already moved over.
+                slot => old.get_mut(slot as usize).and_then(Option::take),
+            };
+            let Some(row) = row else { continue };
+            let hash = self.hasher.hash_one(row.uid.as_str());
+            let slots = &self.slots;
+            if let Some(&slot) = self.by_uid.find(hash, |&s| uid_at(slots, s) == row.uid) {
+                if let Some(previous) = &self.slots[slot as usize] {
+                    self.tones[tone_slot(previous.tone)] -= 1;
                 }
                 self.tones[tone_slot(row.tone)] += 1;
                 self.slots[slot as usize] = Some(row);
                 continue;
             }
             self.tones[tone_slot(row.tone)] += 1;
-            self.by_uid.insert(row.uid.clone(), self.slots.len() as u32);
             self.slots.push(Some(row));
+            let slot = (self.slots.len() - 1) as u32;
+            let (slots, hasher) = (&self.slots, &self.hasher);
+            self.by_uid
+                .insert_unique(hash, slot, |&s| hasher.hash_one(uid_at(slots, s)));
         }
+        drop(old);
         self.slots.shrink_to_fit();
         self.reindex();
     }
 
     /// Rebuilds the index after the sort or filter changed, or after a relist.
     fn reindex(&mut self) {
+        let sort = self.sort;
+        self.keys.clear();
+        self.keys.extend(
+            self.slots
+                .iter()
+                .map(|row| row.as_ref().map_or(0, |r| key_of(r, sort))),
+        );
+        self.keys.shrink_to_fit();
         let shown: Vec<u32> = self
             .slots
             .iter()
@@ -355,6 +483,11 @@ impl Store {
             .filter(|(_, row)| row.as_ref().is_some_and(|r| self.passes(r)))
             .map(|(slot, _)| slot as u32)
             .collect();
-        self.index = SortedIndex::build(shown, order(&self.slots, self.sort));
+        self.index = SortedIndex::build(shown, order(&self.slots, &self.keys, self.sort));
     }
+}
+
+/// The uid of the row in `slot` (empty for a free slot, which the uid index never holds).
+fn uid_at(slots: &[Option<Row>], slot: u32) -> &str {
+    slots[slot as usize].as_ref().map_or("", |row| &row.uid)
 }

@@ -3,6 +3,7 @@
 mod body;
 mod call;
 mod discovery;
+mod fault;
 mod logs;
 mod negotiate;
 mod openapi;
@@ -44,6 +45,8 @@ pub struct App {
     pub shutdown: CancellationToken,
     /// The container ports that port-forwards reach.
     pub network: PodNetwork,
+    /// Resources (`plural` or `plural.group`) whose list and watch answer 403 (tests).
+    pub forbidden: Arc<[String]>,
 }
 
 impl App {
@@ -60,6 +63,7 @@ impl App {
             bookmark_interval: Duration::from_secs(60),
             shutdown,
             network: PodNetwork::default(),
+            forbidden: Arc::from([]),
         }
     }
 
@@ -98,7 +102,12 @@ async fn dispatch(State(app): State<App>, request: Request) -> Response {
         ApiPath::Resource(resource) if resource.is_pod_portforward() => {
             portforward::serve(app, request, resource).await
         }
-        ApiPath::Resource(resource) => call::handle(app, request, resource).await,
+        ApiPath::Resource(resource) => {
+            match fault::forbidden(&app.forbidden, request.method(), request.uri(), &resource) {
+                Some(error) => Err(error),
+                None => call::handle(app, request, resource).await,
+            }
+        }
         other => discovery_or_openapi(&app, request.method(), &other),
     };
     result.unwrap_or_else(|error| respond::error(&error))

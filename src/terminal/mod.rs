@@ -1,5 +1,9 @@
 //! Entering and leaving the full-screen terminal: raw mode, alternate screen, mouse, bracketed
 //! paste — and restoring all of it on every exit path (return, error, panic, signal).
+//! While the cockpit owns the screen, fd 2 goes to a pipe ([`stderr_capture`]) so child
+//! processes (kube-rs exec credential plugins) never paint over it.
+
+pub mod stderr_capture;
 
 use std::io::{self, Stdout, Write};
 
@@ -74,6 +78,7 @@ impl Drop for TerminalGuard {
 
 /// Put the terminal back as it was. Safe to call more than once.
 pub fn restore() {
+    stderr_capture::restore_stderr();
     let _ = disable_raw_mode();
     let _ = execute!(
         io::stdout(),
