@@ -33,7 +33,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, Wea
 use serde_json::Value;
 use tokio::sync::broadcast;
 
-pub use batch::Created;
+pub use batch::{Created, Modified};
 pub use change::{Change, ChangeKind};
 pub use logs::LogLine;
 pub use object::{OwnerRef, StoredObject};
@@ -358,6 +358,20 @@ impl Store {
                 Ok(object)
             },
         )
+    }
+
+    /// Changes many objects of `gr` in place in one write, as [`Store::modify`] changes one:
+    /// `keys` are (namespace, name) pairs and each gets the result `modify` would give it, in
+    /// the same order, with consecutive resourceVersions. The objects are changed, defaulted,
+    /// validated and serialized on every core under one lock, and the feed gets the burst of
+    /// changes at once.
+    pub fn modify_many(
+        &self,
+        gr: &GroupResource,
+        keys: Vec<ObjectKey>,
+        change: impl Fn(&mut Value) + Sync,
+    ) -> Result<Modified, ApiError> {
+        self.write(|state| state.modify_many(gr, keys, &change))
     }
 
     /// Changes an object's `status` in place; never conflicts. For controllers.

@@ -113,12 +113,7 @@ impl State {
             .or_default()
             .objects
             .insert(key, stored.clone());
-        self.record(Change {
-            kind,
-            resource: gr,
-            object: stored,
-            previous,
-        });
+        self.record(Change::new(kind, gr, stored, previous));
     }
 
     /// Removes the object at `key`; the DELETED change carries its last state at a new resourceVersion.
@@ -129,12 +124,12 @@ impl State {
         let mut last = previous.value();
         stamp_resource_version(&mut last, self.rv);
         let stored = Arc::new(StoredObject::new(rt, &last));
-        self.record(Change {
-            kind: ChangeKind::Deleted,
-            resource: gr,
-            object: stored.clone(),
-            previous: Some(previous),
-        });
+        self.record(Change::new(
+            ChangeKind::Deleted,
+            gr,
+            stored.clone(),
+            Some(previous),
+        ));
         Some(stored)
     }
 

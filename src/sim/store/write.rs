@@ -79,54 +79,41 @@ impl State {
         let current = self
             .get(gr, namespace, name)
             .ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
-        let old = current.value();
-        let mut object = as_object(change(old.clone())?)?;
-        check_type_meta(&rt, &mut object)?;
-        check_identity(&rt, namespace, name, &current, &mut object)?;
-        let mut object = match target {
-            Target::Main => object,
-            Target::Status => with_status_of(&old, &object),
-        };
-        carry_server_metadata(&old, &mut object);
-        if target == Target::Main && rt.has_status() {
-            match old.get("status") {
-                Some(status) => set_field(&mut object, "status", status.clone()),
-                None => remove_field(&mut object, "status"),
-            }
-        }
         let mut scratch = self.allocations.clone();
         let allocations = if options.dry_run {
             &mut scratch
         } else {
             &mut self.allocations
         };
-        defaults::apply(&rt, &mut object, Write::Update { old: &old }, allocations);
-        invalid_unless_valid(&rt, &object)?;
-        if rt.tracks_generation && !spec_equal(&old, &object) {
-            let generation = old
-                .pointer("/metadata/generation")
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            metadata_mut(&mut object).insert("generation".to_string(), json!(generation + 1));
-        }
-        if object == old || options.dry_run {
-            return Ok(if object == old {
-                current
-            } else {
-                Arc::new(StoredObject::new(&rt, &object))
-            });
+        let Some(object) = revise(&rt, namespace, name, &current, target, allocations, change)?
+        else {
+            return Ok(current);
+        };
+        if options.dry_run {
+            return Ok(Arc::new(StoredObject::new(&rt, &object)));
         }
         let stored = self.commit(&rt, object, ChangeKind::Modified);
+        Ok(self.after_update(&rt, gr, stored))
+    }
+
+    /// What follows a stored update: an object whose last finalizer went is removed (its last
+    /// state returned), a changed CRD serves its resources.
+    pub(super) fn after_update(
+        &mut self,
+        rt: &ResourceType,
+        gr: &GroupResource,
+        stored: Arc<StoredObject>,
+    ) -> Arc<StoredObject> {
         if stored.is_deleting() && stored.finalizers().is_empty() && !stored.in_grace_period() {
             let key = (stored.namespace().to_string(), stored.name().to_string());
-            let last = self.remove(&rt, &key).unwrap_or(stored);
-            self.after_removal(&rt, &last);
-            return Ok(last);
+            let last = self.remove(rt, &key).unwrap_or(stored);
+            self.after_removal(rt, &last);
+            return last;
         }
         if *gr == resource::CRDS {
             self.register_crd(&stored.value());
         }
-        Ok(stored)
+        stored
     }
 
     pub(super) fn generate_name(&self, rt: &ResourceType, namespace: &str, object: &mut Value) {
@@ -228,6 +215,45 @@ pub(super) fn default_and_validate_new(
         allocations,
     );
     invalid_unless_valid(rt, object)
+}
+
+/// The version `change` makes of `current` (checked, defaulted, validated, its generation
+/// bumped when the spec moved), not yet stamped with a resourceVersion; `None` when it
+/// equals `current`.
+pub(super) fn revise(
+    rt: &ResourceType,
+    namespace: &str,
+    name: &str,
+    current: &StoredObject,
+    target: Target,
+    allocations: &mut crate::sim::defaults::Allocations,
+    change: impl FnOnce(Value) -> Result<Value, ApiError>,
+) -> Result<Option<Value>, ApiError> {
+    let old = current.value();
+    let mut object = as_object(change(old.clone())?)?;
+    check_type_meta(rt, &mut object)?;
+    check_identity(rt, namespace, name, current, &mut object)?;
+    let mut object = match target {
+        Target::Main => object,
+        Target::Status => with_status_of(&old, &object),
+    };
+    carry_server_metadata(&old, &mut object);
+    if target == Target::Main && rt.has_status() {
+        match old.get("status") {
+            Some(status) => set_field(&mut object, "status", status.clone()),
+            None => remove_field(&mut object, "status"),
+        }
+    }
+    defaults::apply(rt, &mut object, Write::Update { old: &old }, allocations);
+    invalid_unless_valid(rt, &object)?;
+    if rt.tracks_generation && !spec_equal(&old, &object) {
+        let generation = old
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        metadata_mut(&mut object).insert("generation".to_string(), json!(generation + 1));
+    }
+    Ok((object != old).then_some(object))
 }
 
 fn as_object(body: Value) -> Result<Value, ApiError> {

@@ -133,3 +133,106 @@ fn a_batch_of_an_unknown_resource_or_allocating_kind_behaves_like_single_creates
         .collect();
     assert_ne!(ips[0], ips[1]);
 }
+
+/// `count` pods named p000… in "default", created one by one.
+fn created_pods(store: &Store, count: usize) -> Vec<ObjectKey> {
+    (0..count)
+        .map(|i| {
+            let name = format!("p{i:03}");
+            store
+                .create(&resource::PODS, "default", pod(&name, json!({})))
+                .unwrap();
+            ("default".to_string(), name)
+        })
+        .collect()
+}
+
+#[test]
+fn a_batch_modify_changes_each_object_as_modify_does_with_rising_versions() {
+    let batched = store();
+    let single = store();
+    let keys = created_pods(&batched, 600);
+    created_pods(&single, 600);
+    let mut feed = batched.subscribe();
+    let before = batched.resource_version();
+    let label = |pod: &mut Value| pod["metadata"]["labels"]["churn"] = json!("x");
+    let modified = batched
+        .modify_many(&resource::PODS, keys.clone(), label)
+        .unwrap();
+    assert_eq!(modified.len(), 600);
+    for (i, (result, (namespace, name))) in modified.iter().zip(&keys).enumerate() {
+        let stored = result.as_ref().unwrap();
+        assert_eq!(stored.name(), name);
+        assert_eq!(stored.resource_version(), before + 1 + i as u64);
+        assert_eq!(
+            batched.get(&resource::PODS, namespace, name).unwrap().raw(),
+            stored.raw()
+        );
+        let one = single
+            .modify(&resource::PODS, namespace, name, label)
+            .unwrap();
+        let (mut batch_value, mut single_value) = (stored.value(), one.value());
+        for value in [&mut batch_value, &mut single_value] {
+            for field in ["uid", "resourceVersion", "creationTimestamp"] {
+                value["metadata"][field] = Value::Null;
+            }
+        }
+        assert_eq!(batch_value, single_value);
+    }
+    for i in 0..600u64 {
+        let change = feed.try_recv().unwrap();
+        assert_eq!(change.kind, ChangeKind::Modified);
+        assert_eq!(change.resource_version(), before + 1 + i);
+        assert!(change.previous.as_ref().unwrap().resource_version() <= before);
+    }
+    // Changing nothing records nothing and keeps each version.
+    let again = batched
+        .modify_many(&resource::PODS, keys.clone(), label)
+        .unwrap();
+    assert_eq!(batched.resource_version(), before + 600);
+    assert!(matches!(
+        feed.try_recv(),
+        Err(broadcast::error::TryRecvError::Empty)
+    ));
+    assert_eq!(
+        again[0].as_ref().unwrap().raw(),
+        modified[0].as_ref().unwrap().raw()
+    );
+}
+
+#[test]
+fn a_batch_modify_reports_missing_and_invalid_objects_and_repeats_in_order() {
+    let store = store();
+    let mut keys = created_pods(&store, 3);
+    keys.insert(1, ("default".to_string(), "missing".to_string()));
+    let before = store.resource_version();
+    let modified = store
+        .modify_many(&resource::PODS, keys.clone(), |pod| {
+            if pod["metadata"]["name"] == "p002" {
+                pod["spec"]["containers"] = json!([]);
+            } else {
+                pod["metadata"]["labels"]["n"] = json!("1");
+            }
+        })
+        .unwrap();
+    assert_eq!(modified[0].as_ref().unwrap().resource_version(), before + 1);
+    assert!(matches!(modified[1], Err(ApiError::NotFound(_))));
+    assert_eq!(modified[2].as_ref().unwrap().resource_version(), before + 2);
+    assert!(matches!(modified[3], Err(ApiError::Invalid { .. })));
+    assert_eq!(store.resource_version(), before + 2);
+    // A key given twice sees its first change, as two single writes would.
+    let twice = vec![keys[0].clone(), keys[0].clone()];
+    let counted = store
+        .modify_many(&resource::PODS, twice, |pod| {
+            let n = pod["metadata"]["labels"]["n"]
+                .as_str()
+                .and_then(|n| n.parse::<u32>().ok())
+                .unwrap_or(0);
+            pod["metadata"]["labels"]["n"] = json!((n + 1).to_string());
+        })
+        .unwrap();
+    assert_eq!(
+        counted[1].as_ref().unwrap().value()["metadata"]["labels"]["n"],
+        "3"
+    );
+}
