@@ -201,7 +201,7 @@ async fn watch_pods(handle: &kubevibe::sim::SimHandle, kubeconfig: &str, home: &
         let base = lines.load(Ordering::Relaxed);
         let store = handle.store().clone();
         let started = Instant::now();
-        let writer = tokio::task::spawn_blocking(move || churn_labels(&store, CHURN, round));
+        let writer = tokio::task::spawn_blocking(move || churn_labels(&store, CHURN, round, 1));
         wait_lines(&lines, base + CHURN, Duration::from_secs(300)).await;
         let took = started.elapsed().as_secs_f64();
         let wrote = writer.await.unwrap().as_secs_f64();

@@ -16,6 +16,9 @@ use sim_support::*;
 /// Label changes the live-watch figure follows, per run.
 const WATCHED_CHANGES: usize = 20_000;
 
+/// Pods changed per `modify_many` when the changes are produced in bursts.
+const BURST: usize = 1_000;
+
 /// A list page as the benchmark reads it: items are counted, not parsed into values.
 #[derive(serde::Deserialize)]
 struct Page {
@@ -55,6 +58,9 @@ async fn paged_list(handle: &SimHandle, http: &reqwest::Client) -> (usize, usize
     }
 }
 
+/// How a watch error event starts (410 Gone when the watcher fell out of the window).
+const ERROR: &[u8] = b"{\"type\":\"ERROR\"";
+
 /// Reads a watch body until `expected` events (one JSON line each) have arrived.
 async fn count_events(response: reqwest::Response, expected: usize) -> usize {
     let mut body = response.bytes_stream();
@@ -62,6 +68,11 @@ async fn count_events(response: reqwest::Response, expected: usize) -> usize {
     while events < expected {
         let next = tokio::time::timeout(Duration::from_secs(120), body.next()).await;
         let chunk = next.unwrap().unwrap().unwrap();
+        assert!(
+            !chunk.windows(ERROR.len()).any(|w| w == ERROR),
+            "the watch ended with an error: {}",
+            String::from_utf8_lossy(&chunk)
+        );
         events += chunk.iter().filter(|b| **b == b'\n').count();
     }
     events
@@ -89,12 +100,13 @@ async fn initial_watch(
 }
 
 /// One client watching every pod while the store changes a label on `WATCHED_CHANGES` of
-/// them as fast as it can. Returns the events, the time until the last one arrived, and the
-/// time the writes took.
+/// them as fast as it can, `batch` pods per write (1: one `modify` each). Returns the
+/// events, the time until the last one arrived, and the time the writes took.
 async fn live_watch(
     handle: &SimHandle,
     http: &reqwest::Client,
     round: usize,
+    batch: usize,
 ) -> (usize, Duration, Duration) {
     let rv = handle.store().resource_version();
     let url = format!(
@@ -109,7 +121,8 @@ async fn live_watch(
         .unwrap();
     let store = handle.store().clone();
     let started = Instant::now();
-    let writer = tokio::task::spawn_blocking(move || churn_labels(&store, WATCHED_CHANGES, round));
+    let writer =
+        tokio::task::spawn_blocking(move || churn_labels(&store, WATCHED_CHANGES, round, batch));
     let events = count_events(response, WATCHED_CHANGES).await;
     let took = started.elapsed();
     (events, took, writer.await.unwrap())
@@ -173,19 +186,22 @@ fn main() {
         }
         report("watch from resourceVersion 0 (ADDED for every pod)", &initial_rates, "events/s", 0);
 
-        let (mut live_rates, mut write_rates) = (Vec::new(), Vec::new());
-        for round in 0..RUNS {
-            let (events, took, writes) = live_watch(&handle, &http, round).await;
-            live_rates.push(events as f64 / took.as_secs_f64());
-            write_rates.push(WATCHED_CHANGES as f64 / writes.as_secs_f64());
+        for (batch, how) in [(1, "written one at a time"), (BURST, "written 1000 per modify_many")] {
+            let (mut live_rates, mut write_rates) = (Vec::new(), Vec::new());
+            for run in 0..RUNS {
+                let round = if batch == 1 { run } else { RUNS + run };
+                let (events, took, writes) = live_watch(&handle, &http, round, batch).await;
+                live_rates.push(events as f64 / took.as_secs_f64());
+                write_rates.push(WATCHED_CHANGES as f64 / writes.as_secs_f64());
+            }
+            report(
+                &format!("one watch client following {WATCHED_CHANGES} live label changes {how}"),
+                &live_rates,
+                "events/s",
+                0,
+            );
+            report("  label changes written through the store", &write_rates, "writes/s", 0);
         }
-        report(
-            &format!("one watch client following {WATCHED_CHANGES} live label changes"),
-            &live_rates,
-            "events/s",
-            0,
-        );
-        report("  label changes written through the store", &write_rates, "writes/s", 0);
         println!(
             "resident memory at the end: {:.0} MiB, peak {:.0} MiB [load {}]",
             rss_mib(),

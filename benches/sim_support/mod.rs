@@ -139,8 +139,9 @@ pub async fn settle(store: &Store, pods: usize) -> (Duration, Duration) {
 }
 
 /// Adds or changes the label `kubevibe.dev/churn` on `count` pods, round robin over all of
-/// them, through the store (one write and one watch event each). Returns the time taken.
-pub fn churn_labels(store: &Store, count: usize, round: usize) -> Duration {
+/// them, through the store (one write and one watch event each): one `modify` per pod when
+/// `batch` is 1, else `modify_many` of `batch` pods at a time. Returns the time taken.
+pub fn churn_labels(store: &Store, count: usize, round: usize, batch: usize) -> Duration {
     let pods: Vec<(String, String)> = store
         .list(&resource::PODS, "")
         .unwrap()
@@ -148,13 +149,26 @@ pub fn churn_labels(store: &Store, count: usize, round: usize) -> Duration {
         .map(|p| (p.namespace().to_string(), p.name().to_string()))
         .collect();
     let value = serde_json::Value::from(format!("r{round}"));
+    let label = |pod: &mut serde_json::Value| {
+        pod["metadata"]["labels"]["kubevibe.dev/churn"] = value.clone();
+    };
+    let keys: Vec<(String, String)> = pods.iter().cycle().take(count).cloned().collect();
     let started = Instant::now();
-    for (namespace, name) in pods.iter().cycle().take(count) {
-        store
-            .modify(&resource::PODS, namespace, name, |pod| {
-                pod["metadata"]["labels"]["kubevibe.dev/churn"] = value.clone();
-            })
-            .unwrap();
+    if batch <= 1 {
+        for (namespace, name) in &keys {
+            store
+                .modify(&resource::PODS, namespace, name, label)
+                .unwrap();
+        }
+    } else {
+        for chunk in keys.chunks(batch) {
+            for result in store
+                .modify_many(&resource::PODS, chunk.to_vec(), label)
+                .unwrap()
+            {
+                result.unwrap();
+            }
+        }
     }
     started.elapsed()
 }

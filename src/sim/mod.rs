@@ -27,6 +27,7 @@ mod handle;
 mod kubeconfig;
 pub mod network;
 pub mod object;
+mod parallel;
 pub mod patch;
 mod protobuf;
 pub mod resource;

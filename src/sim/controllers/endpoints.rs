@@ -392,12 +392,7 @@ impl Controller for EndpointsController {
             .collect();
         let mut dirty = Vec::new();
         for service in ctx.store.list(&resource::SERVICES, "").unwrap_or_default() {
-            let change = Change {
-                kind: ChangeKind::Added,
-                resource: resource::SERVICES,
-                object: service,
-                previous: None,
-            };
+            let change = Change::new(ChangeKind::Added, resource::SERVICES, service, None);
             self.observe_service(ctx, &change, &mut dirty);
         }
         dirty

@@ -40,6 +40,20 @@ impl OwnerIndex {
         if change.resource != self.resource {
             return Vec::new();
         }
+        let unmoved = change.kind == ChangeKind::Modified
+            && change
+                .previous
+                .as_ref()
+                .is_some_and(|previous| previous.owners() == change.object.owners());
+        if unmoved {
+            // Same key, same owners: the index already holds it (a label or status change).
+            return change
+                .object
+                .owners()
+                .iter()
+                .map(|o| o.uid.clone())
+                .collect();
+        }
         let key = key_of(&change.object);
         let mut touched = self.remove(&key);
         if change.kind != ChangeKind::Deleted {

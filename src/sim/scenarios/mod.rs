@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::sim::resource::{self, GroupResource};
 use crate::sim::status::ApiError;
-use crate::sim::store::Store;
+use crate::sim::store::{Store, WriteOptions};
 
 /// Every scenario with a one-line description, in the order `--help` lists them.
 pub const CATALOG: &[(&str, &str)] = &[
@@ -194,11 +194,19 @@ pub fn seed(store: &Store, scenario: &Scenario) -> Result<(), ApiError> {
 /// One object to seed: its resource, namespace and body.
 pub type Seed = (GroupResource, String, Value);
 
+/// Creates the seeds, each run of one resource in one batch, leaving existing ones alone.
 fn create_all(store: &Store, objects: Vec<Seed>) -> Result<(), ApiError> {
-    for (gr, namespace, object) in objects {
-        match store.create(&gr, &namespace, object) {
-            Ok(_) | Err(ApiError::AlreadyExists(_)) => {}
-            Err(other) => return Err(other),
+    let mut objects = objects.into_iter().peekable();
+    while let Some((gr, namespace, object)) = objects.next() {
+        let mut run = vec![(namespace, object)];
+        while let Some((_, namespace, object)) = objects.next_if(|(next, _, _)| *next == gr) {
+            run.push((namespace, object));
+        }
+        for created in store.create_many(&gr, run, &WriteOptions::default())? {
+            match created {
+                Ok(_) | Err(ApiError::AlreadyExists(_)) => {}
+                Err(other) => return Err(other),
+            }
         }
     }
     Ok(())

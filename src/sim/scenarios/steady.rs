@@ -3,6 +3,9 @@
 //! (scheduled, Running, Ready, with their start-up logs), so a large scenario serves every pod
 //! as soon as it starts. The controllers then find nothing to do but keep them.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use crate::sim::clock::now_rfc3339;
@@ -12,6 +15,7 @@ use crate::sim::controllers::kubelet::logs::startup_lines;
 use crate::sim::controllers::kubelet::pod_run::{Placement, PodRun};
 use crate::sim::controllers::nodes::{CONTROL_PLANE_TAINT, NodeInfo};
 use crate::sim::controllers::pods::{PodName, controller_ref, pod_from_template, template_hash};
+use crate::sim::parallel;
 use crate::sim::resource;
 use crate::sim::status::ApiError;
 use crate::sim::store::{Store, StoredObject, WriteOptions};
@@ -58,11 +62,12 @@ impl Nodes {
     }
 }
 
-/// Gives every deployment without a ReplicaSet its first ReplicaSet and running pods.
+/// Gives every deployment without a ReplicaSet its first ReplicaSet and running pods. The
+/// objects are built on every core and created in batches (the ReplicaSets, then their pods).
 pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
     let mut nodes = Nodes::of(store)?;
     let started_at = now_rfc3339();
-    let with_sets: std::collections::HashSet<String> = store
+    let with_sets: HashSet<String> = store
         .list(&resource::REPLICASETS, "")?
         .iter()
         .flat_map(|rs| {
@@ -72,21 +77,87 @@ pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    for deployment in store.list(&resource::DEPLOYMENTS, "")? {
-        if with_sets.contains(deployment.uid()) {
-            continue;
-        }
-        settle(store, &deployment, &mut nodes, &started_at)?;
+    let deployments: Vec<Arc<StoredObject>> = store
+        .list(&resource::DEPLOYMENTS, "")?
+        .into_iter()
+        .filter(|deployment| !with_sets.contains(deployment.uid()))
+        .collect();
+    let seeded = WriteOptions {
+        keep_status: true,
+        ..WriteOptions::default()
+    };
+    let sets: Vec<(String, Value)> = parallel::map(deployments, |deployment| {
+        (
+            deployment.namespace().to_string(),
+            first_replicaset(&deployment),
+        )
+    });
+    let mut owners = Vec::with_capacity(sets.len());
+    for created in store.create_many(&resource::REPLICASETS, sets, &seeded)? {
+        let rs = created?;
+        let desired = rs
+            .value()
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .unwrap_or(1);
+        let placements: Vec<Placement> = (0..desired).map_while(|_| nodes.place()).collect();
+        owners.push((rs, placements));
+    }
+    // A few thousand pods at a time: their parsed values are large, and holding every one
+    // of them at once would double the resident memory of the cluster.
+    while !owners.is_empty() {
+        let rest = owners.split_off(owners.len().min(SETS_PER_BATCH));
+        let batch = std::mem::replace(&mut owners, rest);
+        create_running_pods(store, batch, &started_at, &seeded)?;
     }
     Ok(())
 }
 
-fn settle(
+/// ReplicaSets whose pods are built and created together.
+const SETS_PER_BATCH: usize = 256;
+
+/// Builds the pods of `sets` on every core and creates them in one batch, with their logs.
+fn create_running_pods(
     store: &Store,
-    deployment: &StoredObject,
-    nodes: &mut Nodes,
+    sets: Vec<(Arc<StoredObject>, Vec<Placement>)>,
     started_at: &str,
+    seeded: &WriteOptions,
 ) -> Result<(), ApiError> {
+    let built: Vec<SeededPod> = parallel::map(sets, |(rs, placements)| {
+        running_pods(&rs, placements, started_at)
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    let (pods, logs): (Vec<(String, Value)>, Vec<ContainerLogs>) = built
+        .into_iter()
+        .map(|pod| ((pod.namespace, pod.object), pod.logs))
+        .unzip();
+    for (created, logs) in store
+        .create_many(&resource::PODS, pods, seeded)?
+        .into_iter()
+        .zip(logs)
+    {
+        let pod = created?;
+        for (container, lines) in logs {
+            store.append_logs(pod.namespace(), pod.name(), &container, lines)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each container's name and start-up lines.
+type ContainerLogs = Vec<(String, Vec<String>)>;
+
+/// A pod as the kubelet would have left it, and its containers' start-up lines.
+struct SeededPod {
+    namespace: String,
+    object: Value,
+    logs: ContainerLogs,
+}
+
+/// The deployment's first ReplicaSet, with the status of all its pods ready.
+fn first_replicaset(deployment: &StoredObject) -> Value {
     let value = deployment.value();
     let desired = value
         .pointer("/spec/replicas")
@@ -111,36 +182,42 @@ fn settle(
         "availableReplicas": desired,
         "observedGeneration": 1,
     });
-    let seeded = WriteOptions {
-        keep_status: true,
-        ..WriteOptions::default()
-    };
-    let rs = store.create_with(&resource::REPLICASETS, deployment.namespace(), rs, &seeded)?;
+    rs
+}
+
+/// The ReplicaSet's pods, one per placement, scheduled, Running and Ready since `started_at`.
+fn running_pods(rs: &StoredObject, placements: Vec<Placement>, started_at: &str) -> Vec<SeededPod> {
     let template = rs
         .value()
         .pointer("/spec/template")
         .cloned()
         .unwrap_or_else(|| json!({}));
     let prefix = format!("{}-", rs.name());
-    let owner = controller_ref("ReplicaSet", "apps/v1", &rs);
-    for _ in 0..desired {
-        let Some(placement) = nodes.place() else {
-            return Ok(());
-        };
-        let mut pod = pod_from_template(&template, PodName::Generate(&prefix), owner.clone());
-        pod["spec"]["nodeName"] = json!(placement.node);
-        let run = PodRun::steady(&pod, placement, started_at);
-        let mut status = run.render(&json!({}));
-        for condition in status["conditions"].as_array_mut().into_iter().flatten() {
-            condition["lastTransitionTime"] = json!(started_at);
-        }
-        pod["status"] = status;
-        let pod = store.create_with(&resource::PODS, rs.namespace(), pod, &seeded)?;
-        for container in &run.containers {
-            for line in startup_lines(container.voice, &container.name, &container.image) {
-                store.append_log(pod.namespace(), pod.name(), &container.name, line)?;
+    let owner = controller_ref("ReplicaSet", "apps/v1", rs);
+    placements
+        .into_iter()
+        .map(|placement| {
+            let mut pod = pod_from_template(&template, PodName::Generate(&prefix), owner.clone());
+            pod["spec"]["nodeName"] = json!(placement.node);
+            let run = PodRun::steady(&pod, placement, started_at);
+            let mut status = run.render(&json!({}));
+            for condition in status["conditions"].as_array_mut().into_iter().flatten() {
+                condition["lastTransitionTime"] = json!(started_at);
             }
-        }
-    }
-    Ok(())
+            pod["status"] = status;
+            let logs = run
+                .containers
+                .iter()
+                .map(|c| {
+                    let lines = startup_lines(c.voice, &c.name, &c.image);
+                    (c.name.clone(), lines)
+                })
+                .collect();
+            SeededPod {
+                namespace: rs.namespace().to_string(),
+                object: pod,
+                logs,
+            }
+        })
+        .collect()
 }

@@ -26,8 +26,10 @@ use crate::sim::table::{self, TableOptions};
 
 /// The API server's `--min-request-timeout`: watches without `timeoutSeconds` end after this.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1800);
-/// Events batched into one chunk when they arrive together.
-const MAX_BATCH: usize = 256;
+/// Events batched into one chunk (one socket write) when they arrive together.
+const MAX_BATCH: usize = 4096;
+/// A chunk is sent once it holds this many bytes, even if more events are waiting.
+const MAX_CHUNK: usize = 1 << 20;
 
 /// How each event's object is written.
 struct Encoder {
@@ -73,6 +75,16 @@ impl Encoder {
     fn event(&mut self, kind: &str, object: &StoredObject, out: &mut BytesMut) {
         let object = self.object_bytes(object);
         frame(kind, &object, out);
+    }
+
+    /// A change as this watcher sees it: the line every watcher of the same version shares
+    /// when it sees the change's own event type, else encoded here.
+    fn change(&mut self, kind: &str, change: &Change, out: &mut BytesMut) {
+        if matches!(self.representation, Representation::Object) && kind == change.kind.as_str() {
+            out.put_slice(&change.event_line(&self.rt, &self.version));
+        } else {
+            self.event(kind, &change.object, out);
+        }
     }
 
     fn bookmark(&self, resource_version: u64, initial_events_end: bool, out: &mut BytesMut) {
@@ -151,7 +163,7 @@ impl Pump {
             return;
         }
         if let Some(kind) = self.filter.event_type(change) {
-            self.encoder.event(kind, &change.object, out);
+            self.encoder.change(kind, change, out);
         }
     }
 
@@ -206,30 +218,46 @@ impl Pump {
                 _ = ticker.tick(), if bookmarks.is_some() => {
                     self.encoder.bookmark(self.seen, false, &mut out);
                 }
-                received = feed.recv() => match received {
-                    Ok(change) => {
-                        self.forward(&change, &mut out);
-                        for _ in 0..MAX_BATCH {
-                            match feed.try_recv() {
-                                Ok(change) => self.forward(&change, &mut out),
-                                Err(_) => break,
-                            }
+                received = feed.recv() => {
+                    let drained = match received {
+                        Ok(change) => {
+                            self.forward(&change, &mut out);
+                            self.drain(&mut feed, &mut out)
                         }
+                        Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up(&mut out),
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    };
+                    if let Err(gone) = drained {
+                        out.put_slice(&error_frame(&gone));
+                        let _ = self.send(&mut out).await;
+                        return;
                     }
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        if let Err(gone) = self.catch_up(&mut out) {
-                            out.put_slice(&error_frame(&gone));
-                            let _ = self.send(&mut out).await;
-                            return;
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
+                }
             }
             if !self.send(&mut out).await {
                 return;
             }
         }
+    }
+
+    /// Forwards the changes already waiting on the feed, up to one chunk's worth. Falling
+    /// behind the feed on the way is caught up from the retained window.
+    fn drain(
+        &mut self,
+        feed: &mut broadcast::Receiver<Arc<Change>>,
+        out: &mut BytesMut,
+    ) -> Result<(), ApiError> {
+        for _ in 0..MAX_BATCH {
+            if out.len() >= MAX_CHUNK {
+                break;
+            }
+            match feed.try_recv() {
+                Ok(change) => self.forward(&change, out),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => return self.catch_up(out),
+                Err(_) => break,
+            }
+        }
+        Ok(())
     }
 
     /// After falling behind the feed, replays the missed changes from the retained window.

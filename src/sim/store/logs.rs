@@ -91,6 +91,27 @@ impl LogStore {
         }
     }
 
+    /// Appends `lines` written together (one timestamp) to a container's log.
+    pub fn append_lines(&self, namespace: &str, pod: &str, container: &str, lines: Vec<String>) {
+        let time = jiff::Timestamp::now();
+        let mut buffers = self.lock();
+        let buffer = buffers
+            .entry(key(namespace, pod, container))
+            .or_insert_with(Buffer::new);
+        for text in lines {
+            let line = Arc::new(LogLine { time, text });
+            buffer.current.push_back(line.clone());
+            if let Some(followers) = &buffer.followers
+                && followers.send(line).is_err()
+            {
+                buffer.followers = None;
+            }
+        }
+        while buffer.current.len() > self.max_lines {
+            buffer.current.pop_front();
+        }
+    }
+
     /// The container instance exited: its followers get the lines sent so far, then the end.
     pub fn end(&self, namespace: &str, pod: &str, container: &str) {
         let mut buffers = self.lock();

@@ -36,7 +36,7 @@ pub struct StoredObject {
 impl StoredObject {
     /// Indexes `object` (already carrying its final metadata) for `rt`.
     pub(crate) fn new(rt: &ResourceType, object: &Value) -> Self {
-        let raw = Bytes::from(serde_json::to_vec(object).unwrap_or_default());
+        let (raw, status_digest) = serialize(object);
         let owners = object
             .pointer("/metadata/ownerReferences")
             .and_then(Value::as_array)
@@ -84,7 +84,7 @@ impl StoredObject {
                 .pointer("/metadata/deletionTimestamp")
                 .is_some_and(|t| !t.is_null()),
             pending_grace: grace.is_some_and(|g| g > 0),
-            status_digest: digest(object.get("status")),
+            status_digest,
         }
     }
 
@@ -157,22 +157,40 @@ impl StoredObject {
     }
 }
 
-/// Hashes a value's JSON without building it.
-fn digest(value: Option<&Value>) -> u64 {
-    struct Hashing(std::collections::hash_map::DefaultHasher);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            std::hash::Hasher::write(&mut self.0, bytes);
-            Ok(bytes.len())
+/// The object's compact JSON (what `serde_json::to_vec` writes) and a hash of its `status`
+/// taken from the same bytes, so the status is not serialized twice.
+fn serialize(object: &Value) -> (Bytes, u64) {
+    let Some(map) = object.as_object() else {
+        let raw = serde_json::to_vec(object).unwrap_or_default();
+        return (Bytes::from(raw), digest(b"null"));
+    };
+    let mut raw = Vec::with_capacity(4096);
+    let mut status: Option<std::ops::Range<usize>> = None;
+    raw.push(b'{');
+    for (index, (key, value)) in map.iter().enumerate() {
+        if index > 0 {
+            raw.push(b',');
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+        // Writing JSON into a vector cannot fail.
+        let _ = serde_json::to_writer(&mut raw, key);
+        raw.push(b':');
+        let start = raw.len();
+        let _ = serde_json::to_writer(&mut raw, value);
+        if key == "status" {
+            status = Some(start..raw.len());
         }
     }
-    let mut hashing = Hashing(std::collections::hash_map::DefaultHasher::new());
-    // Writing into a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hashing, &value);
-    std::hash::Hasher::finish(&hashing.0)
+    raw.push(b'}');
+    // Stored versions keep their buffer: no room to spare.
+    raw.shrink_to_fit();
+    let digest = digest(status.map_or(&b"null"[..], |range| &raw[range]));
+    (Bytes::from(raw), digest)
+}
+
+fn digest(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    std::hash::Hasher::finish(&hasher)
 }
 
 /// The string a field selector sees for `field` (dotted path) in `object`.
@@ -182,8 +200,10 @@ fn field_value(object: &Value, field: &str) -> String {
     } else {
         field
     };
-    let pointer = format!("/{}", path.replace('.', "/"));
-    match object.pointer(&pointer) {
+    let found = path
+        .split('.')
+        .try_fold(object, |node, part| node.get(part));
+    match found {
         Some(Value::String(text)) => text.clone(),
         Some(Value::Bool(flag)) => flag.to_string(),
         Some(Value::Number(number)) => number.to_string(),
@@ -221,6 +241,8 @@ mod tests {
         assert_eq!(stored.field("spec.unknown"), None);
         assert_eq!(stored.owners()[0].uid, "o");
         assert_eq!(stored.value(), pod);
+        let expected = serde_json::to_vec(&pod).expect("serializes");
+        assert_eq!(stored.raw().as_ref(), expected.as_slice());
         let mut relabelled = pod.clone();
         relabelled["metadata"]["labels"]["app"] = json!("api");
         let relabelled = StoredObject::new(&rt, &relabelled);

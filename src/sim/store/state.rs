@@ -96,8 +96,15 @@ impl State {
         kind: ChangeKind,
     ) -> Arc<StoredObject> {
         self.rv += 1;
-        metadata_mut(&mut object).insert("resourceVersion".to_string(), json!(self.rv.to_string()));
+        stamp_resource_version(&mut object, self.rv);
         let stored = Arc::new(StoredObject::new(rt, &object));
+        self.put(rt, stored.clone(), kind);
+        stored
+    }
+
+    /// Puts a version already stamped with a resourceVersion above every earlier one (and at
+    /// most `rv`) in place, and records its change.
+    pub fn put(&mut self, rt: &ResourceType, stored: Arc<StoredObject>, kind: ChangeKind) {
         let key = (stored.namespace().to_string(), stored.name().to_string());
         let gr = rt.group_resource();
         let previous = self
@@ -106,13 +113,7 @@ impl State {
             .or_default()
             .objects
             .insert(key, stored.clone());
-        self.record(Change {
-            kind,
-            resource: gr,
-            object: stored.clone(),
-            previous,
-        });
-        stored
+        self.record(Change::new(kind, gr, stored, previous));
     }
 
     /// Removes the object at `key`; the DELETED change carries its last state at a new resourceVersion.
@@ -121,14 +122,14 @@ impl State {
         let previous = self.collections.get_mut(&gr)?.objects.remove(key)?;
         self.rv += 1;
         let mut last = previous.value();
-        metadata_mut(&mut last).insert("resourceVersion".to_string(), json!(self.rv.to_string()));
+        stamp_resource_version(&mut last, self.rv);
         let stored = Arc::new(StoredObject::new(rt, &last));
-        self.record(Change {
-            kind: ChangeKind::Deleted,
-            resource: gr,
-            object: stored.clone(),
-            previous: Some(previous),
-        });
+        self.record(Change::new(
+            ChangeKind::Deleted,
+            gr,
+            stored.clone(),
+            Some(previous),
+        ));
         Some(stored)
     }
 
@@ -171,4 +172,9 @@ impl State {
         }
         self.compactions.send_replace(rv);
     }
+}
+
+/// Sets `metadata.resourceVersion` (a string, as the API server serves it).
+pub(super) fn stamp_resource_version(object: &mut Value, rv: u64) {
+    metadata_mut(object).insert("resourceVersion".to_string(), json!(rv.to_string()));
 }

@@ -36,26 +36,8 @@ impl State {
         options: &WriteOptions,
     ) -> Result<Arc<StoredObject>, ApiError> {
         let rt = self.resource_type(gr)?;
-        let mut object = as_object(body)?;
-        check_type_meta(&rt, &mut object)?;
-        let namespace = resolve_namespace(&rt, namespace, &object)?;
-        {
-            let metadata = metadata_mut(&mut object);
-            for key in SERVER_SET {
-                metadata.remove(key);
-            }
-            if rt.namespaced {
-                metadata.insert("namespace".to_string(), json!(namespace));
-            }
-            metadata.insert("uid".to_string(), json!(uuid::Uuid::new_v4().to_string()));
-            metadata.insert("creationTimestamp".to_string(), json!(now_rfc3339()));
-            if rt.tracks_generation {
-                metadata.insert("generation".to_string(), json!(1));
-            }
-        }
-        let generated = str_at(&object, "/metadata/name").is_empty()
-            && !str_at(&object, "/metadata/generateName").is_empty();
-        if generated {
+        let (namespace, mut object) = new_object(&rt, namespace, body, &now_rfc3339())?;
+        if needs_generated_name(&object) {
             self.generate_name(&rt, &namespace, &mut object);
         }
         self.check_namespace_accepts(&rt, &namespace, &object)?;
@@ -66,15 +48,7 @@ impl State {
         } else {
             &mut self.allocations
         };
-        defaults::apply(
-            &rt,
-            &mut object,
-            Write::Create {
-                keep_status: options.keep_status,
-            },
-            allocations,
-        );
-        invalid_unless_valid(&rt, &object)?;
+        default_and_validate_new(&rt, &mut object, options, allocations)?;
         let name = str_at(&object, "/metadata/name").to_string();
         if self.get(gr, &namespace, &name).is_some() {
             return Err(ApiError::already_exists(&rt.group, &rt.plural, &name));
@@ -105,57 +79,44 @@ impl State {
         let current = self
             .get(gr, namespace, name)
             .ok_or_else(|| ApiError::not_found(&rt.group, &rt.plural, name))?;
-        let old = current.value();
-        let mut object = as_object(change(old.clone())?)?;
-        check_type_meta(&rt, &mut object)?;
-        check_identity(&rt, namespace, name, &current, &mut object)?;
-        let mut object = match target {
-            Target::Main => object,
-            Target::Status => with_status_of(&old, &object),
-        };
-        carry_server_metadata(&old, &mut object);
-        if target == Target::Main && rt.has_status() {
-            match old.get("status") {
-                Some(status) => set_field(&mut object, "status", status.clone()),
-                None => remove_field(&mut object, "status"),
-            }
-        }
         let mut scratch = self.allocations.clone();
         let allocations = if options.dry_run {
             &mut scratch
         } else {
             &mut self.allocations
         };
-        defaults::apply(&rt, &mut object, Write::Update { old: &old }, allocations);
-        invalid_unless_valid(&rt, &object)?;
-        if rt.tracks_generation && !spec_equal(&old, &object) {
-            let generation = old
-                .pointer("/metadata/generation")
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            metadata_mut(&mut object).insert("generation".to_string(), json!(generation + 1));
-        }
-        if object == old || options.dry_run {
-            return Ok(if object == old {
-                current
-            } else {
-                Arc::new(StoredObject::new(&rt, &object))
-            });
+        let Some(object) = revise(&rt, namespace, name, &current, target, allocations, change)?
+        else {
+            return Ok(current);
+        };
+        if options.dry_run {
+            return Ok(Arc::new(StoredObject::new(&rt, &object)));
         }
         let stored = self.commit(&rt, object, ChangeKind::Modified);
+        Ok(self.after_update(&rt, gr, stored))
+    }
+
+    /// What follows a stored update: an object whose last finalizer went is removed (its last
+    /// state returned), a changed CRD serves its resources.
+    pub(super) fn after_update(
+        &mut self,
+        rt: &ResourceType,
+        gr: &GroupResource,
+        stored: Arc<StoredObject>,
+    ) -> Arc<StoredObject> {
         if stored.is_deleting() && stored.finalizers().is_empty() && !stored.in_grace_period() {
             let key = (stored.namespace().to_string(), stored.name().to_string());
-            let last = self.remove(&rt, &key).unwrap_or(stored);
-            self.after_removal(&rt, &last);
-            return Ok(last);
+            let last = self.remove(rt, &key).unwrap_or(stored);
+            self.after_removal(rt, &last);
+            return last;
         }
         if *gr == resource::CRDS {
             self.register_crd(&stored.value());
         }
-        Ok(stored)
+        stored
     }
 
-    fn generate_name(&self, rt: &ResourceType, namespace: &str, object: &mut Value) {
+    pub(super) fn generate_name(&self, rt: &ResourceType, namespace: &str, object: &mut Value) {
         let prefix = str_at(object, "/metadata/generateName").to_string();
         let gr = rt.group_resource();
         let mut name = format!("{prefix}{}", random_suffix());
@@ -169,7 +130,7 @@ impl State {
     }
 
     /// Namespaced objects need a namespace that exists and is not being deleted.
-    fn check_namespace_accepts(
+    pub(super) fn check_namespace_accepts(
         &self,
         rt: &ResourceType,
         namespace: &str,
@@ -203,6 +164,96 @@ impl State {
         self.catalog
             .register_custom(&name, resource::custom_resource_types(crd));
     }
+}
+
+/// The body of a create with its type and server-set metadata (`uid`, `creationTimestamp`,
+/// `generation`, the namespace), and the namespace it goes to. Not yet named if it only has a
+/// `generateName`, nor defaulted or validated.
+pub(super) fn new_object(
+    rt: &ResourceType,
+    namespace: &str,
+    body: Value,
+    created_at: &str,
+) -> Result<(String, Value), ApiError> {
+    let mut object = as_object(body)?;
+    check_type_meta(rt, &mut object)?;
+    let namespace = resolve_namespace(rt, namespace, &object)?;
+    let metadata = metadata_mut(&mut object);
+    for key in SERVER_SET {
+        metadata.remove(key);
+    }
+    if rt.namespaced {
+        metadata.insert("namespace".to_string(), json!(namespace));
+    }
+    metadata.insert("uid".to_string(), json!(uuid::Uuid::new_v4().to_string()));
+    metadata.insert("creationTimestamp".to_string(), json!(created_at));
+    if rt.tracks_generation {
+        metadata.insert("generation".to_string(), json!(1));
+    }
+    Ok((namespace, object))
+}
+
+/// Whether the server picks the name: none is given, only a `generateName` prefix.
+pub(super) fn needs_generated_name(object: &Value) -> bool {
+    str_at(object, "/metadata/name").is_empty()
+        && !str_at(object, "/metadata/generateName").is_empty()
+}
+
+/// Applies the create defaults to a new object and validates it (422 with every cause).
+pub(super) fn default_and_validate_new(
+    rt: &ResourceType,
+    object: &mut Value,
+    options: &WriteOptions,
+    allocations: &mut crate::sim::defaults::Allocations,
+) -> Result<(), ApiError> {
+    defaults::apply(
+        rt,
+        object,
+        Write::Create {
+            keep_status: options.keep_status,
+        },
+        allocations,
+    );
+    invalid_unless_valid(rt, object)
+}
+
+/// The version `change` makes of `current` (checked, defaulted, validated, its generation
+/// bumped when the spec moved), not yet stamped with a resourceVersion; `None` when it
+/// equals `current`.
+pub(super) fn revise(
+    rt: &ResourceType,
+    namespace: &str,
+    name: &str,
+    current: &StoredObject,
+    target: Target,
+    allocations: &mut crate::sim::defaults::Allocations,
+    change: impl FnOnce(Value) -> Result<Value, ApiError>,
+) -> Result<Option<Value>, ApiError> {
+    let old = current.value();
+    let mut object = as_object(change(old.clone())?)?;
+    check_type_meta(rt, &mut object)?;
+    check_identity(rt, namespace, name, current, &mut object)?;
+    let mut object = match target {
+        Target::Main => object,
+        Target::Status => with_status_of(&old, &object),
+    };
+    carry_server_metadata(&old, &mut object);
+    if target == Target::Main && rt.has_status() {
+        match old.get("status") {
+            Some(status) => set_field(&mut object, "status", status.clone()),
+            None => remove_field(&mut object, "status"),
+        }
+    }
+    defaults::apply(rt, &mut object, Write::Update { old: &old }, allocations);
+    invalid_unless_valid(rt, &object)?;
+    if rt.tracks_generation && !spec_equal(&old, &object) {
+        let generation = old
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        metadata_mut(&mut object).insert("generation".to_string(), json!(generation + 1));
+    }
+    Ok((object != old).then_some(object))
 }
 
 fn as_object(body: Value) -> Result<Value, ApiError> {

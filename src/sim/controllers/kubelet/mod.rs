@@ -92,7 +92,15 @@ impl Kubelet {
     }
 
     /// Steps a pod's containers, reports what happened, and writes its status.
-    fn run_pod(&mut self, ctx: &Ctx, key: &ObjectKey, pod: &StoredObject) -> Option<Duration> {
+    /// Steps the pod's containers and writes the status they give. `value` is the pod
+    /// already parsed, if the caller has it.
+    fn run_pod(
+        &mut self,
+        ctx: &Ctx,
+        key: &ObjectKey,
+        pod: &StoredObject,
+        value: Option<&Value>,
+    ) -> Option<Duration> {
         let mut run = self.runs.remove(key)?;
         let now = Instant::now();
         let surroundings = Surroundings {
@@ -124,12 +132,27 @@ impl Kubelet {
                 self.talkers.push_back(talker);
             }
         }
-        let written = ctx
-            .store
-            .modify_status(&resource::PODS, &key.0, &key.1, |pod| {
-                let status = run.render(&pod["status"]);
-                pod["status"] = status;
-            });
+        let parsed;
+        let value = match value {
+            Some(value) => value,
+            None => {
+                parsed = pod.value();
+                &parsed
+            }
+        };
+        // A pod whose status already says what its containers do (an adopted running pod)
+        // needs no write: that write would change nothing, and costs a full read-modify-write.
+        let unchanged = reports.is_empty() && run.render(&value["status"]) == value["status"];
+        let written = if unchanged {
+            Ok(())
+        } else {
+            ctx.store
+                .modify_status(&resource::PODS, &key.0, &key.1, |pod| {
+                    let status = run.render(&pod["status"]);
+                    pod["status"] = status;
+                })
+                .map(drop)
+        };
         if let Err(error) = written {
             tracing::debug!(%error, pod = %key.1, "pod status not written");
             return None;
@@ -346,18 +369,20 @@ impl Controller for Kubelet {
         if node.is_empty() {
             return None;
         }
+        let mut value = None;
         if self.runs.get(key).is_none_or(|run| run.uid != pod.uid()) {
-            let value = pod.value();
+            let parsed = pod.value();
             let phase = pod.field("status.phase").unwrap_or("");
             if (phase == "Succeeded" || phase == "Failed") && !pod.is_deleting() {
                 return None;
             }
-            let run = self.first_look(ctx, &pod, &value, &node);
+            let run = self.first_look(ctx, &pod, &parsed, &node);
             self.runs.insert(key.clone(), run);
+            value = Some(parsed);
         }
         if pod.is_deleting() {
             return self.terminate(ctx, key, &pod);
         }
-        self.run_pod(ctx, key, &pod)
+        self.run_pod(ctx, key, &pod, value.as_ref())
     }
 }

@@ -1,6 +1,7 @@
 //! Store tests, with helpers shared by the write, read and delete groups.
 #![allow(clippy::unwrap_used)]
 
+mod batch;
 mod delete;
 mod read;
 mod write;
