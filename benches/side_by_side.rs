@@ -218,7 +218,7 @@ async fn run_once(
         .iter()
         .map(|c| c.seen.load(Ordering::Acquire))
         .collect();
-    churn_labels(handle.store(), churn, round);
+    churn_labels(handle.store(), churn, round, 1);
     let wanted = [churn, churn];
     let waiting = Instant::now();
     while waiting.elapsed() < Duration::from_secs(120)
