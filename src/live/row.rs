@@ -142,6 +142,11 @@ impl Row {
         self.value(column).sort_key()
     }
 
+    /// [`Row::sort_key`] and whether it is exact (see [`CellRef::exact_sort_key`]).
+    pub fn exact_sort_key(&self, column: ColumnId) -> (u64, bool) {
+        self.value(column).exact_sort_key()
+    }
+
     /// Orders two rows on `column`, then namespace and name, so the order is total for
     /// distinct objects.
     pub fn compare(&self, other: &Row, column: ColumnId) -> Ordering {
@@ -170,12 +175,24 @@ impl CellRef<'_> {
     /// See [`Row::sort_key`]: the top byte is the kind of value (text sorts before
     /// numbers, as [`Cell::compare`] does), the other 56 bits order values of that kind.
     pub fn sort_key(&self) -> u64 {
+        self.exact_sort_key().0
+    }
+
+    /// [`CellRef::sort_key`], and whether the key is exact: two exact keys are equal only
+    /// when the values compare equal (numbers, ages and ratios in 56 bits, restart counts,
+    /// text of at most 7 bytes without NUL bytes).
+    pub fn exact_sort_key(&self) -> (u64, bool) {
         const BITS: u64 = (1 << 56) - 1;
+        const HALF: i64 = 1 << 55;
         const RATIO_CAP: u32 = 0x0fff_ffff;
-        let (rank, value): (u64, u64) = match self {
-            CellRef::Str(text) => (0, text_key(text)),
-            CellRef::Cell(Cell::Text(text)) => (0, text_key(text)),
-            CellRef::Cell(Cell::Int(n)) => (1, (*n as u64 ^ (1 << 63)) >> 8),
+        let (rank, value, exact): (u64, u64, bool) = match self {
+            CellRef::Str(text) => text_rank_key(text),
+            CellRef::Cell(Cell::Text(text)) => text_rank_key(text),
+            CellRef::Cell(Cell::Int(n)) => match *n {
+                n if n < -HALF => (1, 0, false),
+                n if n >= HALF => (1, BITS, false),
+                n => (1, (n + HALF) as u64, true),
+            },
             CellRef::Cell(Cell::Ratio(a, b)) => {
                 // A clamped `ready` says nothing about `total`.
                 let total = if *a < RATIO_CAP {
@@ -183,14 +200,22 @@ impl CellRef<'_> {
                 } else {
                     0
                 };
-                (2, (u64::from((*a).min(RATIO_CAP)) << 28) | u64::from(total))
+                (
+                    2,
+                    (u64::from((*a).min(RATIO_CAP)) << 28) | u64::from(total),
+                    *a < RATIO_CAP && *b < RATIO_CAP,
+                )
             }
             // Younger (a later time) first; a missing time last.
-            CellRef::Cell(Cell::Age(Some(at))) => (3, BITS - ((*at as u64 ^ (1 << 63)) >> 8)),
-            CellRef::Cell(Cell::Age(None)) => (3, BITS),
-            CellRef::Cell(Cell::Restarts { count, .. }) => (4, u64::from(*count)),
+            CellRef::Cell(Cell::Age(Some(at))) => match *at {
+                at if at >= HALF - 1 => (3, 0, false),
+                at if at < -HALF => (3, BITS - 1, false),
+                at => (3, BITS - 1 - (at + HALF) as u64, true),
+            },
+            CellRef::Cell(Cell::Age(None)) => (3, BITS, true),
+            CellRef::Cell(Cell::Restarts { count, .. }) => (4, u64::from(*count), true),
         };
-        (rank << 56) | (value & BITS)
+        ((rank << 56) | (value & BITS), exact)
     }
 
     pub fn compare(&self, other: &CellRef<'_>) -> Ordering {
@@ -205,12 +230,26 @@ impl CellRef<'_> {
     }
 }
 
-/// The first 7 bytes of `text`, big-endian, zero-padded: orders like the bytes do.
-fn text_key(text: &str) -> u64 {
+/// Rank 0 and the first 7 bytes of `text`, big-endian, zero-padded: orders like the bytes
+/// do; exact when the text has no more than 7 bytes and no NUL byte (padding is NULs).
+fn text_rank_key(text: &str) -> (u64, u64, bool) {
     let mut bytes = [0u8; 8];
     let head = &text.as_bytes()[..text.len().min(7)];
     bytes[1..=head.len()].copy_from_slice(head);
-    u64::from_be_bytes(bytes)
+    let exact = text.len() <= 7 && !head.contains(&0);
+    (0, u64::from_be_bytes(bytes), exact)
+}
+
+/// The first 8 bytes of `text`, big-endian, zero-padded: orders like the bytes do; exact
+/// (equal keys mean equal texts) when the text has no more than 8 bytes and no NUL byte.
+pub fn prefix_key(text: &str) -> (u64, bool) {
+    let mut bytes = [0u8; 8];
+    let head = &text.as_bytes()[..text.len().min(8)];
+    bytes[..head.len()].copy_from_slice(head);
+    (
+        u64::from_be_bytes(bytes),
+        text.len() <= 8 && !head.contains(&0),
+    )
 }
 
 /// A column of a kind: its title and the width it wants (the table may shrink NAME).
@@ -267,6 +306,13 @@ mod key_tests {
             proptest::option::of(any::<i64>()).prop_map(Cell::Age),
             proptest::option::of(-5i64..5).prop_map(Cell::Age),
             (0u32..4).prop_map(|count| Cell::Restarts { count, last: None }),
+            "[a\\x00]{0,8}".prop_map(Cell::text),
+            (-3i64..3).prop_map(|d| Cell::Int((1 << 55) + d)),
+            (-3i64..3).prop_map(|d| Cell::Int(-(1 << 55) + d)),
+            (-3i64..3).prop_map(|d| Cell::Age(Some((1 << 55) + d))),
+            (-3i64..3).prop_map(|d| Cell::Age(Some(-(1 << 55) + d))),
+            (0x0fff_fffdu32..0x1000_0002, 0x0fff_fffdu32..0x1000_0002)
+                .prop_map(|(a, b)| Cell::Ratio(a, b)),
         ]
     }
 
@@ -279,6 +325,22 @@ mod key_tests {
                 prop_assert_eq!(order, Ordering::Less);
             } else if ka > kb {
                 prop_assert_eq!(order, Ordering::Greater);
+            }
+            let ((_, ea), (_, eb)) = (CellRef::Cell(&a).exact_sort_key(), CellRef::Cell(&b).exact_sort_key());
+            if ka == kb && ea && eb {
+                prop_assert_eq!(order, Ordering::Equal, "equal exact keys of {:?} and {:?}", a, b);
+            }
+        }
+
+        #[test]
+        fn equal_exact_prefix_keys_mean_equal_texts(a in "[a\\x00b]{0,10}", b in "[a\\x00b]{0,10}") {
+            let ((ka, ea), (kb, eb)) = (prefix_key(&a), prefix_key(&b));
+            if ka < kb {
+                prop_assert!(a < b);
+            } else if ka > kb {
+                prop_assert!(a > b);
+            } else if ea && eb {
+                prop_assert_eq!(&a, &b);
             }
         }
     }

@@ -1,23 +1,26 @@
-//! The rows of one watched kind: applies watcher changes (a relist replaces the whole set
-//! atomically at its end), keeps rows keyed by uid, the pane's sync state, per-tone counts,
-//! and a sort + filter index updated per change, so drawing never sorts or filters.
+//! The rows of one watched kind: applies watcher changes (a relist updates rows in place and
+//! removes the ones it did not list at its end), keeps rows keyed by uid, the pane's sync
+//! state, per-tone counts, and a sort + filter index updated per change, so drawing never
+//! sorts or filters.
 //!
 //! Memory per row is kept small: the uid index holds slot numbers only (hashed by the uid
-//! in the slot), labels and owners are shared between rows, and a relist keeps a row that did
-//! not change instead of holding the old and new copies until the list is done.
+//! in the slot), labels and owners are shared between rows, and a relist never holds a
+//! second copy of the rows.
 
 mod filter;
 mod index;
+mod key;
 mod shared;
 
 use compact_str::CompactString;
 use hashbrown::HashTable;
-use std::cmp::Ordering;
 use std::hash::{BuildHasher, RandomState};
 use std::time::Instant;
 
 pub use filter::{Filter, FilterError};
 pub use index::SortedIndex;
+
+use key::{Entry, order};
 
 use crate::live::projection::Projection;
 use crate::live::row::{Column, ColumnId, Row, Tone, column};
@@ -25,11 +28,11 @@ use crate::live::row::{Column, ColumnId, Row, Tone, column};
 /// What the watcher reports, in the order it happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
-    /// A (re)list starts; the rows on screen stay until it is done.
+    /// A (re)list starts; the rows held stay until it is done (the pane says it is syncing).
     Init,
-    /// One object of the (re)list.
+    /// One object of the (re)list: added, or updated in place.
     InitRow(Row),
-    /// The (re)list is complete: its rows replace the old set.
+    /// The (re)list is complete: rows it did not list are removed.
     InitDone,
     /// An object was added or changed.
     Apply(Row),
@@ -42,7 +45,8 @@ pub enum Change {
 /// The pane's connection indicator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncState {
-    /// Listing; rows (if any) are from before.
+    /// Listing: rows listed so far are current, the others (if any) are from before and
+    /// are removed at the end of the list if it does not name them.
     Syncing,
     Live,
     /// Down since `since`; rows are the last known state.
@@ -84,19 +88,24 @@ pub struct Store {
     namespace: Option<String>,
     columns: Vec<(ColumnId, Column)>,
     slots: Vec<Option<Row>>,
-    /// Per slot, the row's [`Row::sort_key`] on the sort column (reversed when descending),
-    /// so most comparisons of the index read one array instead of two rows.
-    keys: Vec<u64>,
+    /// Per slot, whether the row passes the filter (is in the index).
+    shown: Vec<bool>,
+    /// Per slot, the list generation that last named the row.
+    seen: Vec<u32>,
     free: Vec<u32>,
     /// Slots by the hash of their row's uid.
     by_uid: HashTable<u32>,
     hasher: RandomState,
     shared: shared::Shared,
-    pending: Option<Pending>,
+    /// The generation of the newest (re)list; rows of a finished list not named by it
+    /// are removed.
+    generation: u32,
+    /// Whether a (re)list is in progress.
+    listing: bool,
     state: SyncState,
     sort: Sort,
     filter: Option<Filter>,
-    index: SortedIndex,
+    index: SortedIndex<Entry>,
     tones: [usize; 4],
 }
 
@@ -107,51 +116,6 @@ fn tone_slot(tone: Tone) -> usize {
         Tone::Warn => 2,
         Tone::Bad => 3,
     }
-}
-
-/// A (re)list in progress: its rows in order, where a row equal to the one the store holds
-/// is kept as that row's slot instead of a second copy.
-struct Pending {
-    /// A slot number, or [`FRESH`] for the next row of `fresh`.
-    order: Vec<u32>,
-    fresh: Vec<Row>,
-}
-
-const FRESH: u32 = u32::MAX;
-
-/// The index order: the sort column (reversed when descending), then namespace, name and
-/// slot, so distinct rows never compare equal. The slots' cached keys decide when they
-/// differ; the rows are compared only when the keys tie.
-fn order<'a>(
-    slots: &'a [Option<Row>],
-    keys: &'a [u64],
-    sort: Sort,
-) -> impl Fn(u32, u32) -> Ordering + 'a {
-    move |a, b| {
-        if a == b {
-            return Ordering::Equal;
-        }
-        let (ka, kb) = (keys[a as usize], keys[b as usize]);
-        if ka != kb {
-            return ka.cmp(&kb);
-        }
-        let by_row = match (&slots[a as usize], &slots[b as usize]) {
-            (Some(x), Some(y)) => x.compare(y, sort.column),
-            _ => Ordering::Equal,
-        };
-        let by_row = if sort.descending {
-            by_row.reverse()
-        } else {
-            by_row
-        };
-        by_row.then(a.cmp(&b))
-    }
-}
-
-/// The cached key of `row` for `sort`.
-fn key_of(row: &Row, sort: Sort) -> u64 {
-    let key = row.sort_key(sort.column);
-    if sort.descending { !key } else { key }
 }
 
 impl Store {
@@ -178,12 +142,14 @@ impl Store {
             namespace,
             columns,
             slots: Vec::new(),
-            keys: Vec::new(),
+            shown: Vec::new(),
+            seen: Vec::new(),
             free: Vec::new(),
             by_uid: HashTable::new(),
             hasher: RandomState::new(),
             shared: shared::Shared::new(),
-            pending: None,
+            generation: 0,
+            listing: false,
             state: SyncState::Syncing,
             sort: Sort::default(),
             filter: None,
@@ -237,7 +203,7 @@ impl Store {
         self.index
             .iter_from(start)
             .take(count)
-            .filter_map(|slot| self.slots[slot as usize].as_ref())
+            .filter_map(|entry| self.slots[entry.slot as usize].as_ref())
     }
 
     /// The visible row at `position`.
@@ -248,8 +214,8 @@ impl Store {
     /// Where the row with `uid` is among the visible rows (to keep a selection on it).
     pub fn position_of(&self, uid: &str) -> Option<usize> {
         let slot = self.slot_of(uid)?;
-        self.index
-            .position(slot, order(&self.slots, &self.keys, self.sort))
+        let entry = Entry::of(slot, self.slots[slot as usize].as_ref()?, self.sort);
+        self.index.position(&entry, order(&self.slots, self.sort))
     }
 
     pub fn get(&self, uid: &str) -> Option<&Row> {
@@ -291,16 +257,21 @@ impl Store {
     pub fn apply(&mut self, change: Change) {
         match change {
             Change::Init => {
-                self.pending = Some(Pending {
-                    order: Vec::new(),
-                    fresh: Vec::new(),
-                });
+                self.start_list();
                 self.state = SyncState::Syncing;
             }
-            Change::InitRow(row) => self.list_row(row),
+            Change::InitRow(row) => {
+                if !self.listing {
+                    self.start_list();
+                }
+                self.upsert(row);
+            }
             Change::InitDone => {
-                let pending = self.pending.take();
-                self.replace_all(pending);
+                if !self.listing {
+                    // A list without rows.
+                    self.start_list();
+                }
+                self.finish_list();
                 self.state = SyncState::Live;
             }
             Change::Apply(row) => {
@@ -328,10 +299,33 @@ impl Store {
         }
     }
 
+    /// A new (re)list: rows it names from now on are marked with a new generation. A list
+    /// that started before and did not finish is superseded (its marks are older).
+    fn start_list(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.listing = true;
+    }
+
+    /// The end of a (re)list: every row it did not name (and no event re-added since it
+    /// started) is gone.
+    fn finish_list(&mut self) {
+        self.listing = false;
+        let generation = self.generation;
+        let stale: Vec<u32> = (0..self.slots.len())
+            .filter(|&at| self.slots[at].is_some() && self.seen[at] != generation)
+            .map(|at| at as u32)
+            .collect();
+        for slot in stale {
+            self.remove_slot(slot);
+        }
+        self.index.compact();
+    }
+
     fn passes(&self, row: &Row) -> bool {
         self.filter.as_ref().is_none_or(|f| f.matches(row))
     }
 
+    /// Adds `row`, or updates the row with its uid in place.
     fn upsert(&mut self, mut row: Row) {
         let hash = self.hasher.hash_one(row.uid.as_str());
         let slots = &self.slots;
@@ -343,147 +337,108 @@ impl Store {
         let tone = tone_slot(row.tone);
         if let Some(slot) = found {
             let at = slot as usize;
-            let old = self.slots[at].as_ref();
-            self.shared.share(&mut row, old);
-            let was_shown = old.is_some_and(|old| self.passes(old));
-            // Same filter result and the same place in the order: the index stays as it is.
-            let same_place = old.is_some_and(|old| old.compare(&row, self.sort.column).is_eq());
-            if was_shown && !(shown && same_place) {
-                self.index
-                    .remove(slot, order(&self.slots, &self.keys, self.sort));
-            }
-            if let Some(old) = &self.slots[at] {
-                self.tones[tone_slot(old.tone)] -= 1;
-            }
-            self.keys[at] = key_of(&row, self.sort);
-            self.slots[at] = Some(row);
+            let was_shown = self.shown[at];
+            let Some(old) = self.slots[at].as_mut() else {
+                return;
+            };
+            self.shared.share(&mut row, Some(old));
+            self.tones[tone_slot(old.tone)] -= 1;
             self.tones[tone] += 1;
-            if shown && !(was_shown && same_place) {
-                self.index
-                    .insert(slot, order(&self.slots, &self.keys, self.sort));
+            self.seen[at] = self.generation;
+            // Same filter result and the same place in the order: the index stays as it is.
+            if was_shown == shown && (!shown || old.compare(&row, self.sort.column).is_eq()) {
+                *old = row;
+                return;
+            }
+            if was_shown {
+                let entry = Entry::of(slot, old, self.sort);
+                self.index.remove(&entry, order(&self.slots, self.sort));
+            }
+            let entry = Entry::of(slot, &row, self.sort);
+            self.slots[at] = Some(row);
+            self.shown[at] = shown;
+            if shown {
+                self.index.insert(entry, order(&self.slots, self.sort));
             }
             return;
         }
         self.shared.share(&mut row, None);
-        let key = key_of(&row, self.sort);
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot as usize] = Some(row);
-                self.keys[slot as usize] = key;
-                slot
+        let entry = |slot| Entry::of(slot, &row, self.sort);
+        let slot = self.free.pop().unwrap_or(self.slots.len() as u32);
+        let entry = entry(slot);
+        let at = slot as usize;
+        if at == self.slots.len() {
+            if at == self.slots.capacity() {
+                // Grown by an eighth rather than doubled: a row slot is large, and doubling
+                // could leave half of a big store's slots unused.
+                let more = (at / 8).max(64);
+                self.slots.reserve_exact(more);
+                self.shown.reserve_exact(more);
+                self.seen.reserve_exact(more);
             }
-            None => {
-                self.slots.push(Some(row));
-                self.keys.push(key);
-                (self.slots.len() - 1) as u32
-            }
-        };
+            self.slots.push(Some(row));
+            self.shown.push(shown);
+            self.seen.push(self.generation);
+        } else {
+            self.slots[at] = Some(row);
+            self.shown[at] = shown;
+            self.seen[at] = self.generation;
+        }
         let (slots, hasher) = (&self.slots, &self.hasher);
         self.by_uid
             .insert_unique(hash, slot, |&s| hasher.hash_one(uid_at(slots, s)));
         self.tones[tone] += 1;
         if shown {
-            self.index
-                .insert(slot, order(&self.slots, &self.keys, self.sort));
+            self.index.insert(entry, order(&self.slots, self.sort));
         }
     }
 
     fn delete(&mut self, uid: &str) {
-        let slots = &self.slots;
-        let Ok(entry) = self
-            .by_uid
-            .find_entry(self.hasher.hash_one(uid), |&s| uid_at(slots, s) == uid)
-        else {
+        if let Some(slot) = self.slot_of(uid) {
+            self.remove_slot(slot);
+        }
+    }
+
+    /// Removes the row in `slot` from the uid index, the sort index and the counts.
+    fn remove_slot(&mut self, slot: u32) {
+        let at = slot as usize;
+        let Some(row) = self.slots[at].as_ref() else {
             return;
         };
-        let (slot, _) = entry.remove();
-        self.index
-            .remove(slot, order(&self.slots, &self.keys, self.sort));
-        if let Some(old) = self.slots[slot as usize].take() {
+        let hash = self.hasher.hash_one(row.uid.as_str());
+        if let Ok(entry) = self.by_uid.find_entry(hash, |&s| s == slot) {
+            entry.remove();
+        }
+        if self.shown[at] {
+            let entry = Entry::of(slot, row, self.sort);
+            self.index.remove(&entry, order(&self.slots, self.sort));
+            self.shown[at] = false;
+        }
+        if let Some(old) = self.slots[at].take() {
             self.tones[tone_slot(old.tone)] -= 1;
         }
         self.free.push(slot);
     }
 
-    /// One row of a (re)list: kept as a slot number when the store holds the same row.
-    fn list_row(&mut self, mut row: Row) {
-        let previous = self.slot_of(&row.uid);
-        let pending = self.pending.get_or_insert_with(|| Pending {
-            order: Vec::new(),
-            fresh: Vec::new(),
-        });
-        let old = previous.and_then(|slot| self.slots[slot as usize].as_ref());
-        self.shared.share(&mut row, old);
-        match previous {
-            Some(slot) if old == Some(&row) => pending.order.push(slot),
-            _ => {
-                pending.order.push(FRESH);
-                pending.fresh.push(row);
-            }
-        }
-    }
-
-    /// Replaces every row with the list's, in the list's order (a repeated uid keeps its last
-    /// version).
-    fn replace_all(&mut self, pending: Option<Pending>) {
-        let Pending { order, fresh } = pending.unwrap_or(Pending {
-            order: Vec::new(),
-            fresh: Vec::new(),
-        });
-        let mut old = std::mem::take(&mut self.slots);
-        let mut fresh = fresh.into_iter();
-        self.free.clear();
-        self.by_uid.clear();
-        self.keys.clear();
-        self.tones = [0; 4];
-        self.slots.reserve_exact(order.len());
-        for entry in order {
-            let row = match entry {
-                FRESH => fresh.next(),
-                // A second copy of an unchanged row was already moved over.
-                slot => old.get_mut(slot as usize).and_then(Option::take),
-            };
-            let Some(row) = row else { continue };
-            let hash = self.hasher.hash_one(row.uid.as_str());
-            let slots = &self.slots;
-            if let Some(&slot) = self.by_uid.find(hash, |&s| uid_at(slots, s) == row.uid) {
-                if let Some(previous) = &self.slots[slot as usize] {
-                    self.tones[tone_slot(previous.tone)] -= 1;
-                }
-                self.tones[tone_slot(row.tone)] += 1;
-                self.slots[slot as usize] = Some(row);
-                continue;
-            }
-            self.tones[tone_slot(row.tone)] += 1;
-            self.slots.push(Some(row));
-            let slot = (self.slots.len() - 1) as u32;
-            let (slots, hasher) = (&self.slots, &self.hasher);
-            self.by_uid
-                .insert_unique(hash, slot, |&s| hasher.hash_one(uid_at(slots, s)));
-        }
-        drop(old);
-        self.slots.shrink_to_fit();
-        self.reindex();
-    }
-
-    /// Rebuilds the index after the sort or filter changed, or after a relist.
+    /// Rebuilds the index after the sort or filter changed.
     fn reindex(&mut self) {
-        let sort = self.sort;
-        self.keys.clear();
-        self.keys.extend(
-            self.slots
-                .iter()
-                .map(|row| row.as_ref().map_or(0, |r| key_of(r, sort))),
-        );
-        self.keys.shrink_to_fit();
-        let shown: Vec<u32> = self
+        let (sort, filter) = (self.sort, self.filter.as_ref());
+        self.shown.clear();
+        self.shown.extend(self.slots.iter().map(|row| {
+            row.as_ref()
+                .is_some_and(|r| filter.is_none_or(|f| f.matches(r)))
+        }));
+        let entries: Vec<Entry> = self
             .slots
             .iter()
+            .zip(&self.shown)
             .enumerate()
-            .filter(|(_, row)| row.as_ref().is_some_and(|r| self.passes(r)))
-            .map(|(slot, _)| slot as u32)
+            .filter_map(|(slot, (row, shown))| {
+                let row = row.as_ref().filter(|_| *shown)?;
+                Some(Entry::of(slot as u32, row, sort))
+            })
             .collect();
-        self.index = SortedIndex::build(shown, order(&self.slots, &self.keys, self.sort));
+        self.index = SortedIndex::build(entries, order(&self.slots, sort));
     }
 }
 
