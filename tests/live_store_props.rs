@@ -236,6 +236,7 @@ fn a_relist_updates_rows_in_place_and_drops_the_unlisted_at_its_end() {
     store.apply_all([Change::Init, Change::InitRow(row(1, 0, 0, 0))]);
     assert_eq!(store.visible_len(), 1);
     assert_eq!(store.state(), &SyncState::Syncing);
+    assert!(!store.relisting(), "a first list holds no older rows");
     store.apply_all([Change::InitRow(row(3, 0, 0, 0)), Change::InitDone]);
     assert_eq!(store.visible_len(), 2);
     assert_eq!(store.state(), &SyncState::Live);
@@ -247,10 +248,12 @@ fn a_relist_updates_rows_in_place_and_drops_the_unlisted_at_its_end() {
         Change::InitRow(row(2, 0, 0, 0)),
     ]);
     assert_eq!(store.state(), &SyncState::Syncing);
+    assert!(store.relisting(), "the pane says rows may be stale");
     let shown: Vec<String> = store.visible(0, 9).map(|r| r.uid.to_string()).collect();
     assert_eq!(shown, ["uid-1", "uid-3", "uid-2"]);
     assert_eq!(store.get("uid-1"), Some(&row(1, 2, 4, 0)));
     store.apply(Change::InitDone);
+    assert!(!store.relisting());
     let shown: Vec<String> = store.visible(0, 9).map(|r| r.uid.to_string()).collect();
     assert_eq!(shown, ["uid-1", "uid-2"]);
     assert_eq!(store.counts().total, 2);

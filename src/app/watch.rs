@@ -540,6 +540,7 @@ pub fn planner_view(model: &Model) -> Option<String> {
         text.push_str(&format!(" (filter `{}`)", filter.source()));
     }
     text.push_str(match store.state() {
+        SyncState::Syncing if store.relisting() => ", relisting (rows may be stale)",
         SyncState::Syncing => ", still listing",
         SyncState::Live => ", live",
         SyncState::Reconnecting { .. } => ", reconnecting (rows may be stale)",

@@ -168,6 +168,10 @@ impl ResourceTable<'_> {
         }
         let (right, style) = match store.state() {
             SyncState::Live => ("● live".to_string(), Style::default().fg(theme::OK)),
+            SyncState::Syncing if store.relisting() => (
+                "◌ relisting (rows may be stale)".to_string(),
+                Style::default().fg(theme::WARN),
+            ),
             SyncState::Syncing => ("◌ syncing".to_string(), Style::default().fg(theme::WARN)),
             // A 403 is not an outage: say what is refused and what is visible instead.
             SyncState::Reconnecting { error, .. }

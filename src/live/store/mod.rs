@@ -102,6 +102,8 @@ pub struct Store {
     generation: u32,
     /// Whether a (re)list is in progress.
     listing: bool,
+    /// Whether a list has ever completed (a list now in progress is then a relist).
+    listed_once: bool,
     state: SyncState,
     sort: Sort,
     filter: Option<Filter>,
@@ -149,6 +151,7 @@ impl Store {
             hasher: RandomState::new(),
             shared: shared::Shared::new(),
             generation: 0,
+            listed_once: false,
             listing: false,
             state: SyncState::Syncing,
             sort: Sort::default(),
@@ -169,6 +172,12 @@ impl Store {
 
     pub fn columns(&self) -> &[(ColumnId, Column)] {
         &self.columns
+    }
+
+    /// A relist is in progress over rows of an earlier list: rows it has not named yet may
+    /// be gone.
+    pub fn relisting(&self) -> bool {
+        self.listing && self.listed_once
     }
 
     pub fn state(&self) -> &SyncState {
@@ -310,6 +319,7 @@ impl Store {
     /// started) is gone.
     fn finish_list(&mut self) {
         self.listing = false;
+        self.listed_once = true;
         let generation = self.generation;
         let stale: Vec<u32> = (0..self.slots.len())
             .filter(|&at| self.slots[at].is_some() && self.seen[at] != generation)
