@@ -14,14 +14,17 @@ pub fn draw(frame: &mut Frame<'_>, model: &Model) {
         return;
     }
     if layout.single {
+        // The live slot is named by the view it shows (forwards, logs…), not as "watch".
+        let shown = match model.focus {
+            Pane::Watch => model.live_view.title(),
+            pane => pane.title(),
+        };
         let hint = if model.zoomed {
-            format!("zoomed: {} · z: back to the cockpit", model.focus.title())
+            format!("zoomed: {shown} · z: back to the cockpit")
         } else {
             format!(
-                "{}x{}: showing {} · Tab: next pane · 80x24 shows all",
-                model.width,
-                model.height,
-                model.focus.title()
+                "{}x{}: showing {shown} · Tab: next pane · 80x24 shows all",
+                model.width, model.height,
             )
         };
         frame.render_widget(
