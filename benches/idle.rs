@@ -19,38 +19,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use sim_support::{load, process_tree, tree_rss_mib};
+use sim_support::{load, tree_rss_mib};
 
 const ROWS: u16 = 50;
 const COLS: u16 = 200;
 /// Synchronized update begin: written once per drawn frame.
 const FRAME_START: &[u8] = b"\x1b[?2026h";
-/// Clock ticks per second of /proc/PID/stat (`getconf CLK_TCK` on Linux).
-const TICKS: f64 = 100.0;
 const RECORDING: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/agent_loop/namespaces.jsonl"
 );
-
-/// utime + stime of `pid` and its descendants, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    process_tree(pid)
-        .iter()
-        .map(|p| {
-            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).unwrap_or_default();
-            let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-            let fields: Vec<&str> = after.split_whitespace().collect();
-            // Fields 14 and 15 of stat(5); `after` starts at field 3.
-            let ticks = |i: usize| {
-                fields
-                    .get(i)
-                    .and_then(|f| f.parse::<f64>().ok())
-                    .unwrap_or(0.0)
-            };
-            (ticks(11) + ticks(12)) / TICKS
-        })
-        .sum()
-}
 
 /// What the terminal received: the screen as parsed and the frames counted.
 struct Screen {
@@ -170,10 +148,10 @@ fn idle_minute(cockpit: &mut Cockpit, row: &str, quiet: Duration) -> (f64, u64, 
     cockpit.wait_for(row, Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(5));
     let pid = cockpit.pid();
-    let (cpu, frames) = (cpu_seconds(pid), cockpit.frames());
+    let (cpu, frames) = (sim_support::tree_cpu_seconds(pid), cockpit.frames());
     std::thread::sleep(quiet);
     (
-        cpu_seconds(pid) - cpu,
+        sim_support::tree_cpu_seconds(pid) - cpu,
         cockpit.frames() - frames,
         tree_rss_mib(pid),
     )
@@ -233,7 +211,7 @@ fn main() {
         let (mut sim, kubeconfig) = start_sim("healthy", home.path());
         let model = format!("replay:{RECORDING}");
         let mut cockpit = Cockpit::spawn(&["--model", &model], home.path(), Some(&kubeconfig));
-        let sim_cpu = cpu_seconds(sim.id());
+        let sim_cpu = sim_support::tree_cpu_seconds(sim.id());
         let figures = idle_minute(&mut cockpit, "kube-system", quiet);
         report(
             "kubevibe against `kubevibe sim --scenario healthy`, pods -A, no events, no input",
@@ -242,7 +220,7 @@ fn main() {
         );
         println!(
             "  (the simulator process meanwhile: {:.2} s CPU since the cockpit started)",
-            cpu_seconds(sim.id()) - sim_cpu
+            sim_support::tree_cpu_seconds(sim.id()) - sim_cpu
         );
         cockpit.quit();
         let _ = sim.kill();

@@ -25,13 +25,12 @@ fn heap_bytes() -> i64 {
     stats.bytes_allocated as i64 - stats.bytes_deallocated as i64
 }
 
-use kubevibe::live::projection::{PodRow, Projection};
+use kubevibe::live::projection::PodRow;
 use kubevibe::live::row::{ColumnId, Row};
 use kubevibe::live::store::{Change, Filter, Sort, Store};
 use kubevibe::ui::resource_table::{DrawTime, ResourceTable, TableView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use serde_json::json;
 
 const STATES: &[(&str, &str, bool, i32)] = &[
     ("Running", "running", true, 0),
@@ -45,25 +44,8 @@ const STATES: &[(&str, &str, bool, i32)] = &[
 /// the apply run's pod numbers step by 7919, so `i + version` would repeat one state mod 5).
 fn pod(i: usize, version: usize) -> Row {
     let (phase, reason, ready, restarts) = STATES[(i + 3 * version) % STATES.len()];
-    let state = if reason == "running" {
-        json!({ "running": {} })
-    } else {
-        json!({ "waiting": { "reason": reason } })
-    };
-    let object = json!({
-        "metadata": {
-            "name": format!("app-{}-7d9f8c6b5-{i:06}", i % 500),
-            "namespace": format!("ns-{:03}", i % 100),
-            "uid": format!("00000000-0000-0000-0000-{i:012}"),
-            "creationTimestamp": "2026-01-01T00:00:00Z",
-            "labels": { "app": format!("app-{}", i % 500), "pod-template-hash": "7d9f8c6b5" },
-        },
-        "spec": { "nodeName": format!("node-{}", i % 20), "containers": [{ "name": "app" }] },
-        "status": { "phase": phase, "podIP": format!("10.1.{}.{}", i / 250 % 250, i % 250),
-            "containerStatuses": [{ "name": "app", "ready": ready,
-                "restartCount": restarts + (version as i32 % 3), "state": state }] }
-    });
-    serde_json::from_value::<PodRow>(object).unwrap().into_row()
+    let restarts = restarts as u64 + (version % 3) as u64;
+    sim_support::scale_pod(i, phase, reason, ready, restarts)
 }
 
 fn loaded(rows: usize) -> Store {

@@ -29,26 +29,9 @@ use sim_support::*;
 use tokio::sync::mpsc;
 
 const WATCH_CHILD: &str = "--watch-child";
-/// Clock ticks per second of /proc/PID/stat (`getconf CLK_TCK` on Linux).
-const TICKS: f64 = 100.0;
 
 fn kubectl_binary() -> String {
     std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".to_string())
-}
-
-/// utime + stime of `pid`, in seconds.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // Fields 14 and 15 of stat(5); `after` starts at field 3.
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / TICKS
 }
 
 /// Child mode: watch every pod into a store; print `live` once listed, then `applied N` after
@@ -110,7 +93,7 @@ impl Client {
     }
 
     fn cpu(&self) -> f64 {
-        cpu_seconds(self.child.id())
+        sim_support::cpu_seconds(&self.child.id().to_string())
     }
 }
 

@@ -27,7 +27,6 @@ use kubevibe::app::msg::Msg;
 use kubevibe::app::run::{FRAME, run};
 use kubevibe::app::runtime::{CHANNEL_CAPACITY, EffectRunner};
 use kubevibe::app::watch::{WatchKind, WatchState, WatchTarget};
-use kubevibe::live::projection::{PodRow, Projection};
 use kubevibe::live::row::{ColumnId, Row};
 use kubevibe::live::store::{Change, Sort};
 use kubevibe::llm::replay::ReplayProvider;
@@ -36,7 +35,6 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
-use serde_json::json;
 use sim_support::{load, median};
 use tokio::sync::mpsc;
 
@@ -204,20 +202,7 @@ impl SyncBackend for Probe {}
 
 /// Pod `i` as the watcher decodes it, with `restarts` restarts.
 fn pod(i: usize, restarts: u64) -> Row {
-    let object = json!({
-        "metadata": {
-            "name": format!("app-{}-7d9f8c6b5-{i:06}", i % 500),
-            "namespace": format!("ns-{:03}", i % 100),
-            "uid": format!("00000000-0000-0000-0000-{i:012}"),
-            "creationTimestamp": "2026-01-01T00:00:00Z",
-            "labels": { "app": format!("app-{}", i % 500), "pod-template-hash": "7d9f8c6b5" },
-        },
-        "spec": { "nodeName": format!("node-{}", i % 20), "containers": [{ "name": "app" }] },
-        "status": { "phase": "Running", "podIP": format!("10.1.{}.{}", i / 250 % 250, i % 250),
-            "containerStatuses": [{ "name": "app", "ready": true,
-                "restartCount": restarts, "state": { "running": {} } }] }
-    });
-    serde_json::from_value::<PodRow>(object).unwrap().into_row()
+    sim_support::scale_pod(i, "Running", "running", true, restarts)
 }
 
 /// Loads the store through the loop, waits for the loaded table on screen, then sends the
@@ -309,21 +294,6 @@ async fn typist(
     }
 }
 
-/// utime + stime of this process, in seconds.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // Fields 14 and 15 of stat(5); `after` starts at field 3. Clock ticks are 100 per second.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 fn percentile<T: Copy + Default>(sorted: &[T], p: f64) -> T {
     if sorted.is_empty() {
         return T::default();
@@ -409,7 +379,7 @@ async fn storm_once(plan: &Plan) -> Figures {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             let begin = Instant::now();
-            let cpu_before = cpu_seconds();
+            let cpu_before = sim_support::cpu_seconds("self");
             let half = begin + Duration::from_secs(seconds) / 2;
             let end = begin + Duration::from_secs(seconds);
             tokio::spawn(typist(shared.clone(), keys, half, end));
@@ -425,7 +395,7 @@ async fn storm_once(plan: &Plan) -> Figures {
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            let cpu = cpu_seconds() - cpu_before;
+            let cpu = sim_support::cpu_seconds("self") - cpu_before;
             tx.send(Msg::Shutdown).await.unwrap();
             (begin, half, end, sent, cpu)
         })

@@ -13,13 +13,12 @@ mod sim_support;
 
 use std::time::{Duration, Instant};
 
-use kubevibe::live::projection::{PodRow, Projection};
+use kubevibe::live::projection::PodRow;
 use kubevibe::live::row::Row;
 use kubevibe::live::store::{Change, Store};
 use kubevibe::ui::resource_table::{DrawTime, ResourceTable, TableView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use serde_json::json;
 use sim_support::load;
 
 const WIDTH: u16 = 200;
@@ -39,25 +38,7 @@ const STATES: &[(&str, &str, bool, i32)] = &[
 /// A pod row as the watcher decodes it.
 fn pod(i: usize) -> Row {
     let (phase, reason, ready, restarts) = STATES[i % STATES.len()];
-    let state = if reason == "running" {
-        json!({ "running": {} })
-    } else {
-        json!({ "waiting": { "reason": reason } })
-    };
-    let object = json!({
-        "metadata": {
-            "name": format!("app-{}-7d9f8c6b5-{i:06}", i % 500),
-            "namespace": format!("ns-{:03}", i % 100),
-            "uid": format!("00000000-0000-0000-0000-{i:012}"),
-            "creationTimestamp": "2026-01-01T00:00:00Z",
-            "labels": { "app": format!("app-{}", i % 500), "pod-template-hash": "7d9f8c6b5" },
-        },
-        "spec": { "nodeName": format!("node-{}", i % 20), "containers": [{ "name": "app" }] },
-        "status": { "phase": phase, "podIP": format!("10.1.{}.{}", i / 250 % 250, i % 250),
-            "containerStatuses": [{ "name": "app", "ready": ready,
-                "restartCount": restarts, "state": state }] }
-    });
-    serde_json::from_value::<PodRow>(object).unwrap().into_row()
+    sim_support::scale_pod(i, phase, reason, ready, restarts as u64)
 }
 
 fn loaded(rows: usize) -> Store {

@@ -1,12 +1,15 @@
-//! Shared by the simulator benchmarks: memory and load from /proc, medians, an HTTPS client
+//! Shared by the benchmarks: memory, CPU and load from /proc, pod rows shaped like `scale:N`, medians, an HTTPS client
 //! for a simulator, and waiting for a `scale:N` cluster to hold all its pods.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 
+use kubevibe::live::projection::{PodRow, Projection};
+use kubevibe::live::row::Row;
 use kubevibe::sim::SimHandle;
 use kubevibe::sim::resource;
 use kubevibe::sim::store::Store;
+use serde_json::json;
 
 /// Pods of the `scale:N` scenario the figures are about.
 pub const SCALE_PODS: usize = 50_000;
@@ -171,4 +174,52 @@ pub fn churn_labels(store: &Store, count: usize, round: usize, batch: usize) -> 
         }
     }
     started.elapsed()
+}
+
+/// utime + stime of one process (`"self"` or a pid), in seconds (clock ticks: 100 per second).
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of stat(5); `after` starts at field 3.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// utime + stime of `pid` and its descendants, in seconds.
+pub fn tree_cpu_seconds(pid: u32) -> f64 {
+    process_tree(pid)
+        .iter()
+        .map(|p| cpu_seconds(&p.to_string()))
+        .sum()
+}
+
+/// Pod `i` of a `scale:N`-shaped cluster (500 deployments over 100 namespaces, 20 nodes) as the
+/// watcher decodes it: `phase`, the container's waiting `reason` (or `"running"`), readiness
+/// and restart count.
+pub fn scale_pod(i: usize, phase: &str, reason: &str, ready: bool, restarts: u64) -> Row {
+    let state = if reason == "running" {
+        json!({ "running": {} })
+    } else {
+        json!({ "waiting": { "reason": reason } })
+    };
+    let object = json!({
+        "metadata": {
+            "name": format!("app-{}-7d9f8c6b5-{i:06}", i % 500),
+            "namespace": format!("ns-{:03}", i % 100),
+            "uid": format!("00000000-0000-0000-0000-{i:012}"),
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+            "labels": { "app": format!("app-{}", i % 500), "pod-template-hash": "7d9f8c6b5" },
+        },
+        "spec": { "nodeName": format!("node-{}", i % 20), "containers": [{ "name": "app" }] },
+        "status": { "phase": phase, "podIP": format!("10.1.{}.{}", i / 250 % 250, i % 250),
+            "containerStatuses": [{ "name": "app", "ready": ready,
+                "restartCount": restarts, "state": state }] }
+    });
+    serde_json::from_value::<PodRow>(object).unwrap().into_row()
 }
