@@ -194,10 +194,12 @@ async fn oom_kills_with_exit_code_137() {
         137
     );
     let node = pod["spec"]["nodeName"].as_str().unwrap();
-    let oom = events_for(&store, "default", node)
-        .into_iter()
-        .find(|e| e["reason"] == "OOMKilling")
-        .unwrap();
+    let oom = wait_for("OOMKilling", LONG, || {
+        events_for(&store, "default", node)
+            .into_iter()
+            .find(|e| e["reason"] == "OOMKilling")
+    })
+    .await;
     assert_eq!(oom["involvedObject"]["kind"], "Node");
 }
 
@@ -216,10 +218,13 @@ async fn pending_pods_stay_unschedulable_with_a_reason() {
     assert_eq!(pod["status"]["phase"], "Pending");
     assert!(pod["spec"]["nodeName"].is_null());
     let name = pod["metadata"]["name"].as_str().unwrap();
-    let failed = events_for(&store, "default", name)
-        .into_iter()
-        .find(|e| e["reason"] == "FailedScheduling")
-        .unwrap();
+    // The event is its own write, made after the pod's condition: wait for it too.
+    let failed = wait_for("FailedScheduling", LONG, || {
+        events_for(&store, "default", name)
+            .into_iter()
+            .find(|e| e["reason"] == "FailedScheduling")
+    })
+    .await;
     let message = failed["message"].as_str().unwrap();
     assert!(message.starts_with("0/4 nodes are available:"), "{message}");
     assert!(message.contains("Insufficient cpu"), "{message}");
