@@ -16,7 +16,7 @@ use kubevibe::app::command::ExecEvent;
 use kubevibe::app::effect::Effect;
 use kubevibe::app::model::{ClusterInfo, Model, ModelInit};
 use kubevibe::app::msg::Msg;
-use kubevibe::app::run::{DRAIN_BUDGET, FRAME, draw, input_frame_due};
+use kubevibe::app::run::{DRAIN_BUDGET, FRAME, Pacer, draw};
 use kubevibe::app::runtime::{CHANNEL_CAPACITY, EffectRunner, Workspace};
 use kubevibe::app::update::update;
 use kubevibe::llm::LlmEvent;
@@ -196,7 +196,7 @@ struct FloodFigures {
 
 /// One approved `get events` printing 100 000 lines, handled by a loop shaped like
 /// `app::run::run` (select over keys, runner messages and the frame timer; a key is drawn at
-/// once when `input_frame_due`; drain up to the batch limit within `DRAIN_BUDGET`; draw when
+/// once when the `Pacer` allows; drain up to the batch limit within `DRAIN_BUDGET`; draw when
 /// dirty at most once per frame), with Tab pressed every few ms.
 async fn flood_once() -> FloodFigures {
     let (mut runner, mut rx) = runner();
@@ -221,7 +221,7 @@ async fn flood_once() -> FloodFigures {
     assert_eq!(run_effects(&mut runner, effects), 1, "y runs the command");
 
     let mut frames = 0u64;
-    let mut last_draw: Option<Instant> = None;
+    let mut pacer = Pacer::new();
     let mut pending_keys: Vec<Instant> = Vec::new();
     let mut key_latencies = Vec::new();
     let mut counts = Counts::default();
@@ -230,11 +230,9 @@ async fn flood_once() -> FloodFigures {
     let mut longest_batch = Duration::ZERO;
 
     loop {
-        let due = match (model.dirty, last_draw) {
-            (false, _) => None,
-            (true, None) => Some(Instant::now()),
-            (true, Some(at)) => Some(at + FRAME),
-        };
+        let due = pacer
+            .due(model.dirty, false, Instant::now().into())
+            .map(tokio::time::Instant::into_std);
         if let Some(due) = due
             && due <= Instant::now()
         {
@@ -243,7 +241,7 @@ async fn flood_once() -> FloodFigures {
             frames += 1;
             let drawn = Instant::now();
             draws.push(drawn - drawing);
-            last_draw = Some(drawn);
+            pacer.drawn(drawn.into());
             key_latencies.extend(pending_keys.drain(..).map(|at| drawn - at));
             continue;
         }
@@ -267,18 +265,13 @@ async fn flood_once() -> FloodFigures {
         if let Some(at) = injected_at {
             handled.push(at.elapsed());
             // As `app::run::run` does: the operator's input is drawn before the queue drains.
-            if model.dirty
-                && input_frame_due(
-                    last_draw.map(tokio::time::Instant::from_std),
-                    tokio::time::Instant::from_std(now),
-                )
-            {
+            if model.dirty && pacer.input_due(now.into()) {
                 let drawing = Instant::now();
                 draw(&mut terminal, &mut model).expect("a frame draws");
                 frames += 1;
                 let drawn = Instant::now();
                 draws.push(drawn - drawing);
-                last_draw = Some(drawn);
+                pacer.drawn(drawn.into());
                 key_latencies.extend(pending_keys.drain(..).map(|at| drawn - at));
                 continue;
             }

@@ -1,5 +1,6 @@
 //! The real event loop draws the operator's key soon after the last frame: a key handled 1 ms
-//! after a draw is drawn 8 ms after that draw, not in the next 16.7 ms output slot.
+//! after a draw is drawn 8 ms after that draw, not in the next 16.7 ms output slot; and keys
+//! typed as fast as they come still draw no more than 60 frames a second.
 #![allow(clippy::unwrap_used)]
 
 #[path = "support/cockpit.rs"]
@@ -19,17 +20,56 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-#[tokio::test(start_paused = true)]
-async fn a_key_just_after_a_frame_is_drawn_before_the_next_output_slot() {
-    let mut model = Model::new(cockpit::init(100, 30), Instant::now());
-    let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
+fn cockpit() -> (Model, EffectRunner, mpsc::Sender<Msg>, mpsc::Receiver<Msg>) {
+    let model = Model::new(cockpit::init(100, 30), Instant::now());
+    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
     let provider = ReplayProvider::from_jsonl(
         "namespaces.jsonl",
         include_str!("fixtures/agent_loop/namespaces.jsonl"),
         1.0,
     )
     .unwrap();
-    let mut runner = EffectRunner::new(Arc::new(provider), tx.clone(), None);
+    let runner = EffectRunner::new(Arc::new(provider), tx.clone(), None);
+    (model, runner, tx, rx)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_key_every_three_ms_for_two_seconds_draws_at_most_60_frames_a_second() {
+    let (mut model, mut runner, tx, mut rx) = cockpit();
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let (keys, input) = input_channel::unbounded::<std::io::Result<Event>>();
+    let typed = 2_000 / 3;
+    tokio::spawn(async move {
+        for n in 0..typed {
+            tokio::time::sleep(Duration::from_millis(3)).await;
+            // Letters, then Ctrl-U every 20 keys so the input never grows long.
+            let key = if n % 20 == 19 {
+                KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)
+            } else {
+                KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)
+            };
+            keys.unbounded_send(Ok(Event::Key(key))).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(3)).await;
+        tx.send(Msg::Shutdown).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        drop(keys);
+    });
+    let frames = run(&mut terminal, &mut model, &mut runner, input, &mut rx)
+        .await
+        .unwrap();
+    // 2 s at 60 a second, the first frame, and at most one frame drawn ahead of the pace.
+    assert!(
+        frames <= 2 * 60 + 2,
+        "{frames} frames for {typed} keys in 2 s: more than 60 a second"
+    );
+    // Every key changed the input, so every slot had something to draw.
+    assert!(frames >= 2 * 60 - 2, "{frames} frames: typed keys were not drawn");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_key_just_after_a_frame_is_drawn_before_the_next_output_slot() {
+    let (mut model, mut runner, tx, mut rx) = cockpit();
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let (keys, input) = input_channel::unbounded::<std::io::Result<Event>>();
     tokio::spawn(async move {

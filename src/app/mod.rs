@@ -17,6 +17,7 @@ pub mod memory;
 pub mod model;
 pub mod msg;
 pub mod namespaces;
+pub mod pacer;
 pub mod plan;
 pub mod preview;
 pub mod redraw;

@@ -1,7 +1,8 @@
 //! The event loop: select over terminal input, task results and the frame timer; update the
 //! model for everything queued, then draw once if something changed — at most 60 times a second
-//! for output, and at once (at most every 8 ms) for the operator's own keys. With nothing
-//! happening it sleeps until the model's next time-driven change (an AGE text), never ticking.
+//! for output, and sooner (8 ms after the last draw) for the operator's own keys, within the
+//! same 60 a second (see [`Pacer`]). With nothing happening it sleeps until the model's next
+//! time-driven change (an AGE text), never ticking.
 //!
 //! Time is read from tokio's clock, so tests can pause and advance it; the wall clock is
 //! derived from it (read once at the start), which keeps the two consistent.
@@ -17,20 +18,16 @@ use tokio::sync::mpsc;
 
 use crate::app::model::Model;
 use crate::app::msg::Msg;
+pub use crate::app::pacer::{FRAME, INPUT_FRAME, Pacer};
 use crate::app::runtime::EffectRunner;
 use crate::app::update::update;
 use crate::terminal::SyncBackend;
 use crate::ui;
 
-/// Shortest time between two draws.
-pub const FRAME: Duration = Duration::from_micros(16_667);
 /// Most messages handled between two chances to draw, so a flood cannot starve the screen.
 const BATCH: usize = 4096;
 /// Longest the loop drains queued messages before it looks at input and the frame timer again.
 pub const DRAIN_BUDGET: Duration = Duration::from_millis(4);
-/// Shortest time between a draw and one for the operator's own input: a key is shown at once
-/// rather than in the next frame slot, while a flood of keys still cannot draw more often.
-const INPUT_FRAME: Duration = Duration::from_millis(8);
 
 /// Terminal events the loop understands, already turned into `Msg`s (None = ignored).
 pub fn to_msg(event: crossterm::event::Event) -> Option<Msg> {
@@ -57,10 +54,10 @@ where
     E: Stream<Item = std::io::Result<crossterm::event::Event>> + Unpin,
 {
     let mut frames = 0;
-    let mut last_draw: Option<Instant> = None;
+    let mut pacer = Pacer::new();
     let mut input_open = true;
-    // The operator's input is handled but not drawn yet: the next frame is due
-    // [`INPUT_FRAME`] after the last one rather than a whole [`FRAME`].
+    // The operator's input is handled but not drawn yet: the next frame is due sooner
+    // (see [`Pacer`]).
     let mut input_waiting = false;
     let clock = Clock::start();
     loop {
@@ -68,13 +65,13 @@ where
             runner.shutdown();
             return Ok(frames);
         }
-        let due = frame_due(model.dirty, last_draw, input_waiting);
+        let due = pacer.due(model.dirty, input_waiting, Instant::now());
         if let Some(due) = due
             && due <= Instant::now()
         {
             draw(terminal, model)?;
             frames += 1;
-            last_draw = Some(Instant::now());
+            pacer.drawn(Instant::now());
             input_waiting = false;
             continue;
         }
@@ -118,10 +115,10 @@ where
         // The operator's input is drawn before the queue is drained: a key pressed while
         // output floods in shows within a frame's drawing time, not after the next slot.
         if operator && model.dirty && !model.quitting {
-            if input_frame_due(last_draw, Instant::now()) {
+            if pacer.input_due(Instant::now()) {
                 draw(terminal, model)?;
                 frames += 1;
-                last_draw = Some(Instant::now());
+                pacer.drawn(Instant::now());
                 input_waiting = false;
                 continue;
             }
@@ -130,7 +127,7 @@ where
         // Drain what is already queued before drawing again, within a time budget so that a
         // key pressed meanwhile is read soon, and no further than the next frame's time.
         let draining = Instant::now();
-        let next_frame = frame_due(true, last_draw, input_waiting);
+        let next_frame = pacer.due(true, input_waiting, draining);
         for _ in 0..BATCH {
             let at = Instant::now();
             if at.duration_since(draining) >= DRAIN_BUDGET
@@ -144,23 +141,6 @@ where
             }
         }
     }
-}
-
-/// When the next frame may be drawn: none when nothing changed, at once for the first, else
-/// a [`FRAME`] after the last draw, or [`INPUT_FRAME`] when the operator's input waits.
-fn frame_due(dirty: bool, last_draw: Option<Instant>, input_waiting: bool) -> Option<Instant> {
-    match (dirty, last_draw) {
-        (false, _) => None,
-        (true, None) => Some(Instant::now()),
-        (true, Some(at)) if input_waiting => Some(at + INPUT_FRAME),
-        (true, Some(at)) => Some(at + FRAME),
-    }
-}
-
-/// Whether the operator's input may be drawn at once: the last draw is at least
-/// [`INPUT_FRAME`] ago (or there was none).
-pub fn input_frame_due(last_draw: Option<Instant>, now: Instant) -> bool {
-    last_draw.is_none_or(|at| now.duration_since(at) >= INPUT_FRAME)
 }
 
 /// The wall clock as read at the loop's start, advanced by tokio's clock.
