@@ -64,7 +64,10 @@ async fn a_key_every_three_ms_for_two_seconds_draws_at_most_60_frames_a_second()
         "{frames} frames for {typed} keys in 2 s: more than 60 a second"
     );
     // Every key changed the input, so every slot had something to draw.
-    assert!(frames >= 2 * 60 - 2, "{frames} frames: typed keys were not drawn");
+    assert!(
+        frames >= 2 * 60 - 2,
+        "{frames} frames: typed keys were not drawn"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -129,6 +129,10 @@ fn layout(columns: &[(ColumnId, Column)], width: u16) -> Vec<(ColumnId, &'static
 
 /// Writes `text` at (x, y), cut to `width` display cells with `…` when it does not fit.
 fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) {
+    if text.len() <= usize::from(width) && text.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        put_ascii(buf, x, y, text, style);
+        return;
+    }
     let fits = text.len() <= usize::from(width) || text_width(text) <= usize::from(width);
     if fits {
         buf.set_stringn(x, y, text, usize::from(width), style);
@@ -146,6 +150,17 @@ fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, width: u16, style: Style) {
     }
     cut.push('…');
     buf.set_stringn(x, y, &cut, usize::from(width), style);
+}
+
+/// Writes printable ASCII text a byte per cell, as `set_stringn` would, without splitting it
+/// into graphemes first (most of a table is ASCII, and segmenting it was a fifth of a frame).
+fn put_ascii(buf: &mut Buffer, x: u16, y: u16, text: &str, style: Style) {
+    let right = buf.area.right();
+    for (at, byte) in (x..right).zip(text.bytes()) {
+        if let Some(cell) = buf.cell_mut((at, y)) {
+            cell.set_char(char::from(byte)).set_style(style);
+        }
+    }
 }
 
 fn text_width(text: &str) -> usize {
@@ -260,6 +275,26 @@ impl Widget for ResourceTable<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_text_is_written_as_set_stringn_writes_it() {
+        let area = Rect::new(0, 0, 12, 2);
+        let style = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+        for (x, text, width) in [
+            (0u16, "web-7d9f", 10usize),
+            (6, "Running  x", 10),
+            (3, "", 4),
+            (9, "clipped at the edge", 40),
+        ] {
+            let mut fast = Buffer::empty(area);
+            let mut slow = Buffer::empty(area);
+            fast[(0, 0)].set_style(Style::default().bg(Color::Blue));
+            slow[(0, 0)].set_style(Style::default().bg(Color::Blue));
+            put_ascii(&mut fast, x, 1, text, style);
+            slow.set_stringn(x, 1, text, width, style);
+            assert_eq!(fast, slow, "{text:?} at {x}");
+        }
+    }
 
     #[test]
     fn the_selection_stays_in_view() {
