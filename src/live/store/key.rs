@@ -38,27 +38,41 @@ impl Key {
         }
     }
 
-    /// How two rows with these keys order, when the keys alone tell: `None` means compare
-    /// the rows (sort column, then namespace, then name).
-    fn decide(&self, other: &Key) -> Option<Ordering> {
+    /// How two rows with these keys order as far as the keys tell: decided, or equal up to
+    /// the first part whose keys are not exact, which the rows must then compare.
+    fn decide(&self, other: &Key) -> Decision {
         let both = self.exact & other.exact;
         if self.sort != other.sort {
-            return Some(self.sort.cmp(&other.sort));
+            return Decision::Decided(self.sort.cmp(&other.sort));
         }
         if both & SORT_EXACT == 0 {
-            return None;
+            return Decision::FromSort;
         }
         if self.namespace != other.namespace {
-            return Some(self.namespace.cmp(&other.namespace));
+            return Decision::Decided(self.namespace.cmp(&other.namespace));
         }
         if both & NAMESPACE_EXACT == 0 {
-            return None;
+            return Decision::FromNamespace;
         }
         if self.name != other.name {
-            return Some(self.name.cmp(&other.name));
+            return Decision::Decided(self.name.cmp(&other.name));
         }
-        (both & NAME_EXACT != 0).then_some(Ordering::Equal)
+        if both & NAME_EXACT == 0 {
+            return Decision::FromName;
+        }
+        Decision::Decided(Ordering::Equal)
     }
+}
+
+/// What comparing two keys left to do.
+enum Decision {
+    Decided(Ordering),
+    /// Compare the rows from the sort column on.
+    FromSort,
+    /// Equal sort values: compare the namespaces, then the names.
+    FromNamespace,
+    /// Equal sort values and namespaces: compare the names.
+    FromName,
 }
 
 /// An index entry: a slot and its row's keys.
@@ -85,17 +99,27 @@ pub fn order(slots: &[Option<Row>], sort: Sort) -> impl Fn(&Entry, &Entry) -> Or
         if a.slot == b.slot {
             return Ordering::Equal;
         }
-        let by_row = a.key.decide(&b.key).unwrap_or_else(|| {
-            let by_row = match (&slots[a.slot as usize], &slots[b.slot as usize]) {
-                (Some(x), Some(y)) => x.compare(y, sort.column),
-                _ => Ordering::Equal,
-            };
-            if sort.descending {
-                by_row.reverse()
-            } else {
-                by_row
-            }
-        });
-        by_row.then(a.slot.cmp(&b.slot))
+        let rows = || match (&slots[a.slot as usize], &slots[b.slot as usize]) {
+            (Some(x), Some(y)) => Some((x, y)),
+            _ => None,
+        };
+        let ascending = match a.key.decide(&b.key) {
+            // The keys are already inverted for a descending sort.
+            Decision::Decided(by_keys) => return by_keys.then(a.slot.cmp(&b.slot)),
+            Decision::FromSort => rows().map(|(x, y)| x.compare(y, sort.column)),
+            Decision::FromNamespace => rows().map(|(x, y)| {
+                x.namespace
+                    .cmp(&y.namespace)
+                    .then_with(|| x.name.cmp(&y.name))
+            }),
+            Decision::FromName => rows().map(|(x, y)| x.name.cmp(&y.name)),
+        }
+        .unwrap_or(Ordering::Equal);
+        let by_rows = if sort.descending {
+            ascending.reverse()
+        } else {
+            ascending
+        };
+        by_rows.then(a.slot.cmp(&b.slot))
     }
 }
