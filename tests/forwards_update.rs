@@ -562,6 +562,48 @@ fn pf_rm_forgets_a_saved_forward_and_an_unknown_name_lists_the_saved_ones() {
     );
 }
 
+#[test]
+fn subcommand_names_are_refused_when_saving_and_a_hand_saved_one_still_starts() {
+    let mut model = model();
+    // Saving a running forward as `rm`: refused, the prompt keeps the name to change.
+    let id = forward_web(&mut model);
+    press(&mut model, KeyCode::Char('s'));
+    for _ in 0.."web-1".len() {
+        press(&mut model, KeyCode::Backspace);
+    }
+    press(&mut model, KeyCode::Char('r'));
+    press(&mut model, KeyCode::Char('m'));
+    let effects = press(&mut model, KeyCode::Enter);
+    assert!(forward_effects(&effects).is_empty(), "nothing saved");
+    assert!(
+        model
+            .flash
+            .as_deref()
+            .unwrap()
+            .contains("choose another name"),
+        "{:?}",
+        model.flash
+    );
+    assert_eq!(model.forwards.naming, Some((id, "rm".to_string())));
+    assert_eq!(model.forwards.rows[0].name, None);
+    // A forwards file edited by hand may hold one: `:pf rm` alone starts it, `:pf rm rm`
+    // forgets it.
+    model.forwards.naming = None;
+    saved(&mut model, &["rm", "web"]);
+    let effects = command(&mut model, "pf rm");
+    assert!(
+        forward_effects(&effects)
+            .iter()
+            .any(|e| matches!(e, ForwardEffect::Start { .. })),
+        "{effects:?}"
+    );
+    let effects = command(&mut model, "pf rm rm");
+    assert_eq!(
+        forward_effects(&effects),
+        vec![ForwardEffect::Remove { name: "rm".into() }]
+    );
+}
+
 /// Types `line` into the command bar and presses Tab: the line the bar then holds.
 fn tab(model: &mut Model, line: &str) -> String {
     model.focus = Pane::Watch;

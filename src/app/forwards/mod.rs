@@ -448,6 +448,14 @@ fn save(model: &mut Model, id: u64, name: String) -> Vec<Effect> {
         model.flash = Some("a saved forward needs a name".into());
         return Vec::new();
     }
+    if SUBCOMMANDS.contains(&name.as_str()) {
+        model.flash = Some(format!(
+            "{name:?} is taken by `:pf {name} NAME` (forget a saved forward): choose another name"
+        ));
+        // The prompt stays open with the name, to be changed.
+        model.forwards.naming = Some((id, name));
+        return Vec::new();
+    }
     let Some(row) = model.forwards.row_mut(id) else {
         return Vec::new();
     };
@@ -527,7 +535,13 @@ pub fn run_command(model: &mut Model, words: &[&str]) -> Vec<Effect> {
             model.forwards.saved_requested = true;
             return vec![Effect::Forwards(ForwardEffect::Load { start: None })];
         }
-        ["rm" | "remove" | "delete", name @ ..] => return remove_saved(model, &name.join(" ")),
+        // A forward saved under a subcommand's name (by hand, in the file) still starts.
+        [word] if SUBCOMMANDS.contains(word) && is_saved(model, word) => {
+            return start_saved(model, word);
+        }
+        [word, name @ ..] if SUBCOMMANDS.contains(word) => {
+            return remove_saved(model, &name.join(" "));
+        }
         _ => {}
     }
     let name = words.join(" ");
@@ -536,6 +550,17 @@ pub fn run_command(model: &mut Model, words: &[&str]) -> Vec<Effect> {
         return vec![Effect::Forwards(ForwardEffect::Load { start: Some(name) })];
     }
     start_saved(model, &name)
+}
+
+/// The words after `:pf` that forget a saved forward rather than name one.
+const SUBCOMMANDS: [&str; 3] = ["rm", "remove", "delete"];
+
+fn is_saved(model: &Model, name: &str) -> bool {
+    model
+        .forwards
+        .saved
+        .as_ref()
+        .is_some_and(|saved| saved.contains_key(name))
 }
 
 fn start_saved(model: &mut Model, name: &str) -> Vec<Effect> {
