@@ -2,7 +2,7 @@
 //! store: time to the first rows and to all 50 000 loaded, against a bare `serde_json` scan of
 //! the same list pages; resident memory while the list is applied (peak) and once live
 //! (steady). Run with `cargo bench --bench live_watch`; without `--bench` it uses scale:2000.
-//! `LIVE_WATCH_PAGE=N` sets the watcher's page size (default 500, as the cockpit pages).
+//! `LIVE_WATCH_PAGE=N` sets the watcher's page size (default: the cockpit's, 5 000).
 #![allow(clippy::unwrap_used)]
 
 mod sim_support;
@@ -88,7 +88,7 @@ async fn watch_once(client: kube::Client, pods: usize, streaming: bool) -> Watch
     spec.page_size = std::env::var("LIVE_WATCH_PAGE")
         .ok()
         .and_then(|p| p.parse().ok())
-        .unwrap_or(500);
+        .unwrap_or(spec.page_size);
     let handle = watch::spawn::<PodRow>(client, spec, sender);
     let mut store = Store::for_projection::<PodRow>("pods", None);
     let mut first_rows = None;

@@ -158,7 +158,9 @@ async fn a_relist_after_410_gone_drops_rows_deleted_while_away() {
     }
     let fed = feed::<GenericRow>(proxy.client(&sim).await, config_maps(), "configmaps");
     live(&fed).await;
-    assert_eq!(*fed.inits.lock().unwrap(), 1);
+    // One list, or two when the small first page came ahead of the watcher's list.
+    let listed = *fed.inits.lock().unwrap();
+    assert!((1..=2).contains(&listed), "{listed} lists");
 
     proxy.down();
     api.delete("goes", &DeleteParams::default()).await.unwrap();
@@ -182,7 +184,7 @@ async fn a_relist_after_410_gone_drops_rows_deleted_while_away() {
     proxy.up();
     matches_server(&fed, &api, "the relisted store to match the server").await;
     live(&fed).await;
-    assert!(*fed.inits.lock().unwrap() >= 2, "the watcher relisted");
+    assert!(*fed.inits.lock().unwrap() > listed, "the watcher relisted");
     let names: Vec<String> = fed
         .store
         .lock()
@@ -205,6 +207,7 @@ async fn a_cut_connection_resumes_without_a_relist_or_duplicates() {
     }
     let fed = feed::<GenericRow>(proxy.client(&sim).await, config_maps(), "configmaps");
     live(&fed).await;
+    let listed = *fed.inits.lock().unwrap();
 
     proxy.down();
     for i in 0..5 {
@@ -236,7 +239,7 @@ async fn a_cut_connection_resumes_without_a_relist_or_duplicates() {
     matches_server(&fed, &api, "the resumed store to match the server").await;
     assert_eq!(
         *fed.inits.lock().unwrap(),
-        1,
+        listed,
         "the watch resumed from its resourceVersion instead of relisting"
     );
     // Back to Live once an event arrives after the outage.

@@ -2,6 +2,8 @@
 //! projection, turned into store [`Change`]s and sent in batches on a bounded channel.
 //! A 410 Gone relists (Init … InitDone), a dropped connection resumes from the last
 //! resourceVersion, and every failure is reported as [`Change::Down`] while it is retried.
+//! The first rows of a paged list come from one small page read beside the watcher's list
+//! of large pages.
 
 use std::time::Instant;
 
@@ -30,7 +32,9 @@ pub struct WatchSpec {
     pub label_selector: Option<String>,
     /// Stream the initial list over the watch (Kubernetes 1.27+) instead of paging it.
     pub streaming_list: bool,
-    /// Objects per page of a paged list.
+    /// Objects per page of the watcher's paged list. Pages cost a round trip each, in which
+    /// the server and the decoder take turns, so they are large; the first rows come from a
+    /// small page read beside the list ([`FIRST_PAGE`]).
     pub page_size: u32,
 }
 
@@ -41,7 +45,7 @@ impl WatchSpec {
             namespace: None,
             label_selector: None,
             streaming_list: false,
-            page_size: 500,
+            page_size: 5000,
         }
     }
 
@@ -172,7 +176,9 @@ pub async fn run_with<K: Decoded>(
     sender: mpsc::Sender<Vec<Change>>,
     to_row: impl Fn(K) -> Row + Send + Sync + 'static,
 ) {
-    let stream = watcher::watcher(spec.api::<K>(client), spec.watcher_config())
+    let api = spec.api::<K>(client);
+    let first_page = (!spec.streaming_list).then(|| first_page(api.clone(), &spec));
+    let stream = watcher::watcher(api, spec.watcher_config())
         .default_backoff()
         .map(|event| match event {
             Err(error) => match forbidden(&error) {
@@ -186,9 +192,69 @@ pub async fn run_with<K: Decoded>(
         })
         .ready_chunks(BATCH);
     let mut stream = std::pin::pin!(stream);
+    if let Some(first_page) = first_page {
+        let Some(batch) = ahead_of_the_list(first_page, &mut stream, &to_row).await else {
+            return;
+        };
+        if !batch.is_empty() && sender.send(batch).await.is_err() {
+            return;
+        }
+    }
     while let Some(batch) = stream.next().await {
         if sender.send(batch).await.is_err() {
             return;
+        }
+    }
+}
+
+/// Objects in the small page read beside the watcher's first list.
+pub const FIRST_PAGE: u32 = 500;
+
+/// One small page of the list, read while the watcher lists in pages of `spec.page_size`.
+async fn first_page<K: Decoded>(api: Api<K>, spec: &WatchSpec) -> Option<Vec<K>> {
+    let mut params = kube::api::ListParams::default().limit(FIRST_PAGE);
+    if let Some(selector) = &spec.label_selector {
+        params = params.labels(selector);
+    }
+    api.list(&params).await.ok().map(|list| list.items)
+}
+
+/// Shows the first rows early: the small first page, when it comes before the watcher's
+/// own first rows, as a list of its own that the watcher's list then supersedes (rows it
+/// does not name are removed when it is done, so nothing stale stays). Returns what to send
+/// first (the watcher's changes taken meanwhile follow the page); `None` when the watcher
+/// ended.
+async fn ahead_of_the_list<K, S>(
+    first_page: impl std::future::Future<Output = Option<Vec<K>>>,
+    stream: &mut S,
+    to_row: &impl Fn(K) -> Row,
+) -> Option<Vec<Change>>
+where
+    S: futures::Stream<Item = Vec<Change>> + Unpin,
+{
+    let mut first_page = std::pin::pin!(first_page);
+    // The watcher's changes before its first row (its Init).
+    let mut held: Vec<Change> = Vec::new();
+    loop {
+        tokio::select! {
+            page = &mut first_page => {
+                let mut batch = Vec::new();
+                if let Some(objects) = page.filter(|objects| !objects.is_empty()) {
+                    batch.push(Change::Init);
+                    batch.extend(objects.into_iter().map(|o| Change::InitRow(to_row(o))));
+                }
+                batch.append(&mut held);
+                return Some(batch);
+            }
+            changes = stream.next() => {
+                let changes = changes?;
+                let only_init = changes.iter().all(|c| matches!(c, Change::Init));
+                held.extend(changes);
+                if !only_init {
+                    // The watcher's rows came first: the page is not needed.
+                    return Some(held);
+                }
+            }
         }
     }
 }
@@ -234,5 +300,79 @@ pub fn spawn<P: Projection>(
 ) -> WatchHandle {
     WatchHandle {
         task: tokio::spawn(run::<P>(client, spec, sender)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::stream;
+
+    use super::*;
+
+    fn row(name: &str) -> Row {
+        Row {
+            uid: name.into(),
+            namespace: "shop".into(),
+            name: name.into(),
+            labels: [].into(),
+            owners: [].into(),
+            cells: Box::new([]),
+            tone: crate::live::row::Tone::Normal,
+        }
+    }
+
+    fn names(changes: &[Change]) -> Vec<String> {
+        changes
+            .iter()
+            .map(|c| match c {
+                Change::Init => "Init".to_string(),
+                Change::InitRow(r) => r.name.to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_first_page_shows_as_its_own_list_before_the_watchers_init() {
+        // The watcher has only said Init when the page comes.
+        let mut watcher = stream::iter(vec![vec![Change::Init]]).chain(stream::pending());
+        let page = async {
+            tokio::task::yield_now().await;
+            Some(vec!["a", "b"])
+        };
+        let batch = ahead_of_the_list(page, &mut watcher, &|n: &str| row(n))
+            .await
+            .unwrap();
+        assert_eq!(names(&batch), ["Init", "a", "b", "Init"]);
+    }
+
+    #[tokio::test]
+    async fn the_watchers_rows_first_make_the_page_unneeded() {
+        let mut watcher = stream::iter(vec![vec![Change::Init], vec![Change::InitRow(row("w"))]])
+            .chain(stream::pending());
+        let page = std::future::pending::<Option<Vec<&str>>>();
+        let batch = ahead_of_the_list(page, &mut watcher, &|n: &str| row(n))
+            .await
+            .unwrap();
+        assert_eq!(names(&batch), ["Init", "w"]);
+    }
+
+    #[tokio::test]
+    async fn a_failed_or_empty_page_adds_nothing() {
+        for page in [None, Some(Vec::new())] {
+            let mut watcher = stream::pending::<Vec<Change>>();
+            let batch = ahead_of_the_list(async { page }, &mut watcher, &|n: &str| row(n))
+                .await
+                .unwrap();
+            assert!(batch.is_empty());
+        }
+        // A watcher that ends before anything: nothing more to do.
+        let mut ended = stream::empty::<Vec<Change>>();
+        let page = std::future::pending::<Option<Vec<&str>>>();
+        assert!(
+            ahead_of_the_list(page, &mut ended, &|n: &str| row(n))
+                .await
+                .is_none()
+        );
     }
 }
