@@ -304,6 +304,7 @@ pub fn spawn<P: Projection>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use futures::stream;
 
