@@ -20,44 +20,51 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-fn cockpit() -> (Model, EffectRunner, mpsc::Sender<Msg>, mpsc::Receiver<Msg>) {
-    let model = Model::new(cockpit::init(100, 30), Instant::now());
-    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+/// Runs the real loop on a fresh cockpit (paused clock) while `keys` are typed, each after its
+/// delay, then quits `quit_after` the last one; returns the frames drawn.
+async fn frames_while_typing(keys: Vec<(Duration, KeyEvent)>, quit_after: Duration) -> u64 {
+    let mut model = Model::new(cockpit::init(100, 30), Instant::now());
+    let (tx, mut rx) = mpsc::channel(CHANNEL_CAPACITY);
     let provider = ReplayProvider::from_jsonl(
         "namespaces.jsonl",
         include_str!("fixtures/agent_loop/namespaces.jsonl"),
         1.0,
     )
     .unwrap();
-    let runner = EffectRunner::new(Arc::new(provider), tx.clone(), None);
-    (model, runner, tx, rx)
+    let mut runner = EffectRunner::new(Arc::new(provider), tx.clone(), None);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let (typist, input) = input_channel::unbounded::<std::io::Result<Event>>();
+    tokio::spawn(async move {
+        for (delay, key) in keys {
+            tokio::time::sleep(delay).await;
+            typist.unbounded_send(Ok(Event::Key(key))).unwrap();
+        }
+        tokio::time::sleep(quit_after).await;
+        tx.send(Msg::Shutdown).await.unwrap();
+        // Keep the input open until the loop has ended.
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        drop(typist);
+    });
+    run(&mut terminal, &mut model, &mut runner, input, &mut rx)
+        .await
+        .unwrap()
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_key_every_three_ms_for_two_seconds_draws_at_most_60_frames_a_second() {
-    let (mut model, mut runner, tx, mut rx) = cockpit();
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let (keys, input) = input_channel::unbounded::<std::io::Result<Event>>();
     let typed = 2_000 / 3;
-    tokio::spawn(async move {
-        for n in 0..typed {
-            tokio::time::sleep(Duration::from_millis(3)).await;
-            // Letters, then Ctrl-U every 20 keys so the input never grows long.
+    // Letters, then Ctrl-U every 20 keys so the input never grows long.
+    let keys = (0..typed)
+        .map(|n| {
             let key = if n % 20 == 19 {
                 KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)
             } else {
                 KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE)
             };
-            keys.unbounded_send(Ok(Event::Key(key))).unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(3)).await;
-        tx.send(Msg::Shutdown).await.unwrap();
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        drop(keys);
-    });
-    let frames = run(&mut terminal, &mut model, &mut runner, input, &mut rx)
-        .await
-        .unwrap();
+            (Duration::from_millis(3), key)
+        })
+        .collect();
+    let frames = frames_while_typing(keys, Duration::from_millis(3)).await;
     // 2 s at 60 a second, the first frame, and at most one frame drawn ahead of the pace.
     assert!(
         frames <= 2 * 60 + 2,
@@ -72,27 +79,14 @@ async fn a_key_every_three_ms_for_two_seconds_draws_at_most_60_frames_a_second()
 
 #[tokio::test(start_paused = true)]
 async fn a_key_just_after_a_frame_is_drawn_before_the_next_output_slot() {
-    let (mut model, mut runner, tx, mut rx) = cockpit();
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let (keys, input) = input_channel::unbounded::<std::io::Result<Event>>();
-    tokio::spawn(async move {
-        // The first frame is drawn at once; the key comes 1 ms later (paused clock).
-        tokio::time::sleep(Duration::from_millis(1)).await;
-        keys.unbounded_send(Ok(Event::Key(KeyEvent::new(
-            KeyCode::Char('a'),
-            KeyModifiers::NONE,
-        ))))
-        .unwrap();
-        // Before the 16.7 ms slot, after the 8 ms one.
-        tokio::time::sleep(Duration::from_millis(11)).await;
-        tx.send(Msg::Shutdown).await.unwrap();
-        // Keep the input open until the loop has ended.
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        drop(keys);
-    });
-    let frames = run(&mut terminal, &mut model, &mut runner, input, &mut rx)
-        .await
-        .unwrap();
+    // The first frame is drawn at once; the key comes 1 ms later, the quit 11 ms after it:
+    // before the 16.7 ms slot, after the 8 ms one.
+    let key = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+    let frames = frames_while_typing(
+        vec![(Duration::from_millis(1), key)],
+        Duration::from_millis(11),
+    )
+    .await;
     assert_eq!(
         frames, 2,
         "the first frame, then the key's frame 8 ms after it (before the quit at 12 ms)"

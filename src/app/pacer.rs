@@ -22,10 +22,8 @@ const AHEAD: Duration = FRAME.saturating_sub(INPUT_FRAME);
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Pacer {
-    /// When the last frame was drawn (its end).
-    last: Option<Instant>,
-    /// When the next output frame is due.
-    slot: Option<Instant>,
+    /// Once a frame was drawn: when the last one ended, and when the next output frame is due.
+    drawn: Option<(Instant, Instant)>,
 }
 
 impl Pacer {
@@ -39,12 +37,12 @@ impl Pacer {
         if !dirty {
             return None;
         }
-        match (self.last, self.slot) {
-            (Some(last), Some(slot)) if input_waiting => {
+        match self.drawn {
+            None => Some(now),
+            Some((last, slot)) if input_waiting => {
                 Some((last + INPUT_FRAME).max(slot.checked_sub(AHEAD).unwrap_or(slot)))
             }
-            (_, Some(slot)) => Some(slot),
-            _ => Some(now),
+            Some((_, slot)) => Some(slot),
         }
     }
 
@@ -55,8 +53,8 @@ impl Pacer {
 
     /// A frame was drawn, ending at `at`.
     pub fn drawn(&mut self, at: Instant) {
-        self.last = Some(at);
-        self.slot = Some(self.slot.map_or(at, |slot| slot.max(at)) + FRAME);
+        let slot = self.drawn.map_or(at, |(_, slot)| slot.max(at)) + FRAME;
+        self.drawn = Some((at, slot));
     }
 }
 

@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use crate::app::model::Model;
 use crate::app::msg::Msg;
-pub use crate::app::pacer::{FRAME, INPUT_FRAME, Pacer};
+pub use crate::app::pacer::{FRAME, Pacer};
 use crate::app::runtime::EffectRunner;
 use crate::app::update::update;
 use crate::terminal::SyncBackend;

@@ -152,7 +152,13 @@ impl Row {
     pub fn compare(&self, other: &Row, column: ColumnId) -> Ordering {
         self.value(column)
             .compare(&other.value(column))
-            .then_with(|| self.namespace.cmp(&other.namespace))
+            .then_with(|| self.compare_identity(other))
+    }
+
+    /// Orders two rows by namespace, then name.
+    pub fn compare_identity(&self, other: &Row) -> Ordering {
+        self.namespace
+            .cmp(&other.namespace)
             .then_with(|| self.name.cmp(&other.name))
     }
 }

@@ -107,11 +107,7 @@ pub fn order(slots: &[Option<Row>], sort: Sort) -> impl Fn(&Entry, &Entry) -> Or
             // The keys are already inverted for a descending sort.
             Decision::Decided(by_keys) => return by_keys.then(a.slot.cmp(&b.slot)),
             Decision::FromSort => rows().map(|(x, y)| x.compare(y, sort.column)),
-            Decision::FromNamespace => rows().map(|(x, y)| {
-                x.namespace
-                    .cmp(&y.namespace)
-                    .then_with(|| x.name.cmp(&y.name))
-            }),
+            Decision::FromNamespace => rows().map(|(x, y)| x.compare_identity(y)),
             Decision::FromName => rows().map(|(x, y)| x.name.cmp(&y.name)),
         }
         .unwrap_or(Ordering::Equal);
