@@ -5,6 +5,7 @@
 //! short `200 OK` naming the pod, container and port; any other bytes are echoed back. That is
 //! enough for bytes to really flow through a forward, in tests and in the demo.
 
+use crate::sim::object::At;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -41,10 +42,10 @@ pub struct PortOwner {
 impl PortOwner {
     /// The container of `pod` that declares `port`, when the pod is running.
     pub fn find(pod: &Value, port: u16) -> Option<PortOwner> {
-        if pod.pointer("/status/phase").and_then(Value::as_str) != Some("Running") {
+        if pod.at("/status/phase").and_then(Value::as_str) != Some("Running") {
             return None;
         }
-        let containers = pod.pointer("/spec/containers")?.as_array()?;
+        let containers = pod.at("/spec/containers")?.as_array()?;
         let container = containers.iter().find(|container| {
             container["ports"].as_array().is_some_and(|ports| {
                 ports
@@ -52,7 +53,7 @@ impl PortOwner {
                     .any(|p| p["containerPort"].as_u64() == Some(u64::from(port)))
             })
         })?;
-        let text = |pointer: &str| pod.pointer(pointer).and_then(Value::as_str);
+        let text = |pointer: &str| pod.at(pointer).and_then(Value::as_str);
         Some(PortOwner {
             namespace: text("/metadata/namespace").unwrap_or_default().to_owned(),
             pod: text("/metadata/name").unwrap_or_default().to_owned(),

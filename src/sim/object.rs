@@ -2,12 +2,44 @@
 
 use serde_json::{Map, Value};
 
+/// JSON pointer lookup without the allocations of `Value::pointer`, which unescapes every
+/// token into a new string: the simulator reads fixed pointers such as `/metadata/name` a
+/// dozen times per write, and that unescaping was a fifth of seeding 50 000 pods.
+pub trait At {
+    /// The value at `pointer` (RFC 6901), as `Value::pointer` finds it.
+    fn at(&self, pointer: &str) -> Option<&Value>;
+}
+
+impl At for Value {
+    fn at(&self, pointer: &str) -> Option<&Value> {
+        if pointer.contains('~') {
+            return self.pointer(pointer);
+        }
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .try_fold(self, |node, token| match node {
+                Value::Object(map) => map.get(token),
+                Value::Array(list) => array_index(token).and_then(|index| list.get(index)),
+                _ => None,
+            })
+    }
+}
+
+/// An array index token as RFC 6901 allows it: digits, no sign, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() > 1) {
+        return None;
+    }
+    token.parse().ok()
+}
+
 /// The string at a JSON pointer, or "" when absent or not a string.
 pub fn str_at<'a>(object: &'a Value, pointer: &str) -> &'a str {
-    object
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or("")
+    object.at(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
 pub fn name(object: &Value) -> &str {
@@ -41,7 +73,7 @@ pub fn metadata_mut(object: &mut Value) -> &mut Map<String, Value> {
 /// A string map such as `metadata.labels`, skipping non-string values.
 pub fn string_map(object: &Value, pointer: &str) -> Vec<(String, String)> {
     object
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_object)
         .map(|map| {
             map.iter()
@@ -118,5 +150,39 @@ mod tests {
             object,
             json!({ "spec": { "replicas": 2 }, "status": { "x": { "y": true } } })
         );
+    }
+
+    #[test]
+    fn at_finds_what_value_pointer_finds() {
+        let object = json!({
+            "metadata": { "name": "a", "labels": { "app/tier": "web", "x~y": "z", "": "empty" } },
+            "spec": { "containers": [{ "name": "c0" }, { "name": "c1" }] },
+            "list": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        });
+        let pointers = [
+            "",
+            "/",
+            "/metadata",
+            "/metadata/name",
+            "/metadata/missing",
+            "metadata",
+            "/metadata/labels/app~1tier",
+            "/metadata/labels/x~0y",
+            "/metadata/labels/",
+            "/metadata/labels/app/tier",
+            "/spec/containers/1/name",
+            "/spec/containers/2",
+            "/spec/containers/01",
+            "/spec/containers/+1",
+            "/spec/containers/-",
+            "/list/10",
+            "/list/1x",
+            "/metadata/name/deeper",
+            "//",
+        ];
+        for pointer in pointers {
+            assert_eq!(object.at(pointer), object.pointer(pointer), "{pointer:?}");
+        }
+        assert_eq!(str_at(&object, "/spec/containers/1/name"), "c1");
     }
 }

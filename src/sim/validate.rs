@@ -1,5 +1,6 @@
 //! Validation the API server does before storing: names, labels and each kind's required fields.
 
+use crate::sim::object::At;
 use serde_json::Value;
 
 use crate::sim::object::str_at;
@@ -81,7 +82,7 @@ pub fn validate(rt: &ResourceType, object: &Value) -> Vec<Cause> {
             causes.push(Cause::required("spec.schedule", ""));
         }
         job_spec_causes(
-            object.pointer("/spec/jobTemplate/spec"),
+            object.at("/spec/jobTemplate/spec"),
             "spec.jobTemplate.spec",
             &mut causes,
         );
@@ -111,10 +112,7 @@ fn metadata_causes(rt: &ResourceType, object: &Value) -> Vec<Cause> {
             &problem,
         ));
     }
-    if let Some(labels) = object
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-    {
+    if let Some(labels) = object.at("/metadata/labels").and_then(Value::as_object) {
         for (key, value) in labels {
             if let Some(problem) = label_key_problem(key) {
                 causes.push(Cause::invalid(
@@ -179,7 +177,7 @@ fn pod_spec_causes(spec: Option<&Value>, path: &str, causes: &mut Vec<Cause>) {
 }
 
 fn template_causes(spec: &Value, path: &str, restart_policies: &[&str], causes: &mut Vec<Cause>) {
-    let template_spec = spec.pointer("/template/spec");
+    let template_spec = spec.at("/template/spec");
     pod_spec_causes(template_spec, &format!("{path}.template.spec"), causes);
     let restart = template_spec
         .map(|s| str_at(s, "/restartPolicy"))
@@ -209,7 +207,7 @@ fn workload_causes(object: &Value, causes: &mut Vec<Cause>) {
             let labels = crate::sim::object::string_map(&spec, "/template/metadata/labels");
             if !parsed.is_empty() && !parsed.matches(&labels) {
                 let shown = spec
-                    .pointer("/template/metadata/labels")
+                    .at("/template/metadata/labels")
                     .cloned()
                     .unwrap_or(Value::Null);
                 causes.push(Cause::invalid(
@@ -250,7 +248,7 @@ fn service_causes(object: &Value, causes: &mut Vec<Cause>) {
         causes.push(Cause::not_supported("spec.type", kind, &allowed));
     }
     let headless = str_at(object, "/spec/clusterIP") == "None";
-    let ports = object.pointer("/spec/ports").and_then(Value::as_array);
+    let ports = object.at("/spec/ports").and_then(Value::as_array);
     match ports {
         Some(ports) if !ports.is_empty() => {
             for (i, port) in ports.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! `suspend` and `concurrencyPolicy`, tracks `active` and `lastScheduleTime`/
 //! `lastSuccessfulTime`, and keeps the finished Jobs' history within its limits.
 
+use crate::sim::object::At;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -60,7 +61,7 @@ impl CronJobController {
 
     fn job_for(cronjob: &StoredObject, value: &Value, scheduled: jiff::Timestamp) -> Value {
         let template = value
-            .pointer("/spec/jobTemplate")
+            .at("/spec/jobTemplate")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let minutes = scheduled.as_second() / 60;
@@ -86,11 +87,11 @@ impl CronJobController {
         let mut succeeded = Vec::new();
         let mut failed = Vec::new();
         let mut last_success = value
-            .pointer("/status/lastSuccessfulTime")
+            .at("/status/lastSuccessfulTime")
             .and_then(Value::as_str)
             .map(str::to_string);
         let seen: Vec<String> = value
-            .pointer("/status/active")
+            .at("/status/active")
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
@@ -109,7 +110,7 @@ impl CronJobController {
                         event(ctx, cronjob, EventType::Normal, "SawCompletedJob", &format!("Saw completed job: {}, condition: {outcome}", job.name()));
                     }
                     if outcome == "Complete" {
-                        if let Some(at) = job_value.pointer("/status/completionTime").and_then(Value::as_str) {
+                        if let Some(at) = job_value.at("/status/completionTime").and_then(Value::as_str) {
                             last_success = Some(at.to_string());
                         }
                         succeeded.push(job);
@@ -121,7 +122,7 @@ impl CronJobController {
         }
         let limit = |field: &str, default: i64| {
             value
-                .pointer(&format!("/spec/{field}"))
+                .at(&format!("/spec/{field}"))
                 .and_then(Value::as_i64)
                 .unwrap_or(default)
                 .max(0) as usize
@@ -199,7 +200,7 @@ impl Controller for CronJobController {
         let value = cronjob.value();
         let (mut active, last_success) = self.track_jobs(ctx, &cronjob, &value);
         let schedule_text = value
-            .pointer("/spec/schedule")
+            .at("/spec/schedule")
             .and_then(Value::as_str)
             .unwrap_or("");
         let schedule: Schedule = match schedule_text.parse() {
@@ -220,12 +221,12 @@ impl Controller for CronJobController {
             .last_run
             .entry(cronjob.uid().to_string())
             .or_insert(now);
-        let suspended = value.pointer("/spec/suspend") == Some(&json!(true));
+        let suspended = value.at("/spec/suspend") == Some(&json!(true));
         let mut scheduled_now = false;
         if let Some(due) = schedule.next_after(last).filter(|due| *due <= now) {
             self.last_run.insert(cronjob.uid().to_string(), now);
             let policy = value
-                .pointer("/spec/concurrencyPolicy")
+                .at("/spec/concurrencyPolicy")
                 .and_then(Value::as_str)
                 .unwrap_or("Allow");
             let blocked = suspended || (policy == "Forbid" && !active.is_empty());

@@ -2,6 +2,7 @@
 //! taints), pinned with node affinity on the node's name; pods on nodes that no longer fit go,
 //! and template changes roll out one unavailable pod at a time.
 
+use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -52,7 +53,7 @@ fn node_of(pod: &Value) -> String {
     if !bound.is_empty() {
         return bound.to_string();
     }
-    pod.pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
+    pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchFields/0/values/0")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string()
@@ -150,7 +151,7 @@ impl Controller for DaemonSetController {
         }
         let value = set.value();
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let hash = template_hash(&template, 0);
@@ -253,12 +254,12 @@ impl Controller for DaemonSetController {
             }
         }
         let max_unavailable = value
-            .pointer("/spec/updateStrategy/rollingUpdate/maxUnavailable")
+            .at("/spec/updateStrategy/rollingUpdate/maxUnavailable")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(1);
         let rolling = value
-            .pointer("/spec/updateStrategy/type")
+            .at("/spec/updateStrategy/type")
             .and_then(Value::as_str)
             != Some("OnDelete");
         if rolling && unavailable < max_unavailable {
@@ -271,7 +272,7 @@ impl Controller for DaemonSetController {
         }
         let desired = eligible.len() as i64;
         let generation = value
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .cloned()
             .unwrap_or(json!(1));
         let written = ctx

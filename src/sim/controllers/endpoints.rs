@@ -2,6 +2,7 @@
 //! `Endpoints` object and an `EndpointSlice` listing the pods it selects, ready ones as
 //! addresses and the rest as not ready, with target ports resolved by name or number.
 
+use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -55,7 +56,7 @@ fn member_of(pod: &StoredObject) -> Member {
     let value = pod.value();
     let view = PodView::of(pod);
     let ports = value
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -167,7 +168,7 @@ impl EndpointsController {
         let key = key_of(service);
         let value = service.value();
         let selector = value
-            .pointer("/spec/selector")
+            .at("/spec/selector")
             .and_then(Value::as_object)
             .filter(|s| !s.is_empty());
         let namespace_services = self.services.entry(key.0.clone()).or_default();
@@ -227,7 +228,7 @@ impl EndpointsController {
         members: &BTreeMap<String, Member>,
     ) -> Result<(), ApiError> {
         let service_ports = service
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -266,7 +267,7 @@ impl EndpointsController {
             })
             .collect();
         let labels = service
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let apply = |endpoints: &mut Value| {
@@ -305,7 +306,7 @@ impl EndpointsController {
         members: &BTreeMap<String, Member>,
     ) -> Result<(), ApiError> {
         let service_ports = value
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
@@ -403,7 +404,7 @@ impl Controller for EndpointsController {
             self.observe_pod(change, dirty);
         } else if change.resource == resource::SERVICES {
             let selector_changed = change.previous.as_ref().is_none_or(|previous| {
-                previous.value().pointer("/spec") != change.object.value().pointer("/spec")
+                previous.value().at("/spec") != change.object.value().at("/spec")
             });
             if selector_changed || change.kind == ChangeKind::Deleted {
                 self.observe_service(ctx, change, dirty);

@@ -2,6 +2,7 @@
 //! (conditions `SuccessCriteriaMet` and `Complete`), or fails the Job once more than
 //! `backoffLimit` pods failed (`FailureTarget` and `Failed`, reason `BackoffLimitExceeded`).
 
+use crate::sim::object::At;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -33,9 +34,7 @@ impl Default for JobController {
 
 /// Whether a Job has finished: its `Complete` or `Failed` condition, if any.
 pub fn finished(job: &Value) -> Option<&'static str> {
-    let conditions = job
-        .pointer("/status/conditions")
-        .and_then(Value::as_array)?;
+    let conditions = job.at("/status/conditions").and_then(Value::as_array)?;
     conditions
         .iter()
         .find_map(|c| match (c["type"].as_str(), c["status"].as_str()) {
@@ -115,14 +114,14 @@ impl Controller for JobController {
         }
         let spec_int = |field: &str, default: i64| {
             value
-                .pointer(&format!("/spec/{field}"))
+                .at(&format!("/spec/{field}"))
                 .and_then(Value::as_i64)
                 .unwrap_or(default)
         };
         let completions = spec_int("completions", 1).max(1);
         let parallelism = spec_int("parallelism", 1).max(0);
         let backoff_limit = spec_int("backoffLimit", 6);
-        let suspended = value.pointer("/spec/suspend") == Some(&json!(true));
+        let suspended = value.at("/spec/suspend") == Some(&json!(true));
         let pods = self.pods.objects_owned_by(&ctx.store, job.uid());
         let (mut active, mut ready, mut succeeded, mut failed) = (Vec::new(), 0, 0, 0);
         for pod in &pods {
@@ -190,7 +189,7 @@ impl Controller for JobController {
         } else {
             let wanted = parallelism.min(completions - succeeded) as usize;
             let template = value
-                .pointer("/spec/template")
+                .at("/spec/template")
                 .cloned()
                 .unwrap_or_else(|| json!({}));
             let prefix = format!("{}-", job.name());

@@ -1,6 +1,7 @@
 //! The simulated nodes: created when the cluster has none, and read back as the few facts
 //! the scheduler and the kubelet need (capacity, labels, taints, addresses, pod CIDR).
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::quantity;
@@ -32,7 +33,7 @@ impl NodeInfo {
         let allocatable =
             |key: &str| str_at(node, &format!("/status/allocatable/{key}")).to_string();
         let taints = node
-            .pointer("/spec/taints")
+            .at("/spec/taints")
             .and_then(Value::as_array)
             .map(|taints| {
                 taints
@@ -48,13 +49,13 @@ impl NodeInfo {
             })
             .unwrap_or_default();
         let internal_ip = node
-            .pointer("/status/addresses")
+            .at("/status/addresses")
             .and_then(Value::as_array)
             .and_then(|addresses| addresses.iter().find(|a| a["type"] == "InternalIP"))
             .map(|a| str_at(a, "/address").to_string())
             .unwrap_or_default();
         let ready = node
-            .pointer("/status/conditions")
+            .at("/status/conditions")
             .and_then(Value::as_array)
             .is_none_or(|conditions| {
                 conditions
@@ -71,7 +72,7 @@ impl NodeInfo {
             max_pods: allocatable("pods").parse().unwrap_or(PODS_PER_NODE),
             internal_ip,
             pod_cidr: str_at(node, "/spec/podCIDR").to_string(),
-            schedulable: ready && node.pointer("/spec/unschedulable") != Some(&json!(true)),
+            schedulable: ready && node.at("/spec/unschedulable") != Some(&json!(true)),
         }
     }
 

@@ -2,6 +2,7 @@
 //! readiness and availability, building pods from templates, controller references and the
 //! `pod-template-hash`.
 
+use crate::sim::object::At;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -130,23 +131,22 @@ pub fn controller_ref(kind: &str, api_version: &str, owner: &StoredObject) -> Va
 /// A pod built from a workload's `spec.template`, owned by `owner`.
 pub fn pod_from_template(template: &Value, name: PodName<'_>, owner_ref: Value) -> Value {
     let mut metadata = Map::new();
-    if let Some(labels) = template.pointer("/metadata/labels") {
+    if let Some(labels) = template.at("/metadata/labels") {
         metadata.insert("labels".to_string(), labels.clone());
     }
-    if let Some(annotations) = template.pointer("/metadata/annotations") {
+    if let Some(annotations) = template.at("/metadata/annotations") {
         metadata.insert("annotations".to_string(), annotations.clone());
     }
     match name {
         PodName::Fixed(name) => metadata.insert("name".to_string(), json!(name)),
         PodName::Generate(prefix) => metadata.insert("generateName".to_string(), json!(prefix)),
     };
-    metadata.insert("ownerReferences".to_string(), json!([owner_ref]));
-    json!({
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": metadata,
-        "spec": template.get("spec").cloned().unwrap_or_else(|| json!({})),
-    })
+    metadata.insert("ownerReferences".to_string(), Value::Array(vec![owner_ref]));
+    // Moved in rather than interpolated: `json!` would copy them through its serializer.
+    let mut pod = json!({ "apiVersion": "v1", "kind": "Pod" });
+    pod["metadata"] = Value::Object(metadata);
+    pod["spec"] = template.get("spec").cloned().unwrap_or_else(|| json!({}));
+    pod
 }
 
 /// How a new pod is named.

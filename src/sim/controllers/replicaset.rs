@@ -2,6 +2,7 @@
 //! bounded bursts, deleting the least useful first) and reports replicas, ready and available
 //! counts with `observedGeneration`.
 
+use crate::sim::object::At;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -205,16 +206,16 @@ impl Controller for ReplicaSetController {
         }
         let value = rs.value();
         let desired = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(0);
         let min_ready = value
-            .pointer("/spec/minReadySeconds")
+            .at("/spec/minReadySeconds")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let mut active: Vec<Arc<StoredObject>> = self
@@ -237,7 +238,7 @@ impl Controller for ReplicaSetController {
         let pods = self.pods.objects_owned_by(&ctx.store, rs.uid());
         let (counts, waiting) = count_pods(&pods, min_ready, ctx);
         let generation = value
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .cloned()
             .unwrap_or(json!(1));
         let written = ctx

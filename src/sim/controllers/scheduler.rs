@@ -3,6 +3,7 @@
 //! `percentageOfNodesToScore` does). Pods nothing fits get `PodScheduled=False/Unschedulable`
 //! and a FailedScheduling event, and are retried when nodes change.
 
+use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
@@ -258,7 +259,7 @@ fn free_share(load: &NodeLoad, requests: Requests) -> f64 {
 /// Sum of container requests; init containers run first, so only the largest of them counts.
 fn requests_of(pod: &Value) -> Requests {
     let sum = |list: &str| -> Vec<Requests> {
-        pod.pointer(&format!("/spec/{list}"))
+        pod.at(&format!("/spec/{list}"))
             .and_then(Value::as_array)
             .map(|containers| {
                 containers
@@ -306,7 +307,7 @@ struct Demands {
 impl Demands {
     fn of(pod: &Value) -> Self {
         let terms = pod
-            .pointer("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
+            .at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms")
             .and_then(Value::as_array)
             .map(|terms| terms.iter().map(term).collect())
             .unwrap_or_default();
@@ -314,7 +315,7 @@ impl Demands {
             node_selector: crate::sim::object::string_map(pod, "/spec/nodeSelector"),
             affinity: terms,
             tolerations: pod
-                .pointer("/spec/tolerations")
+                .at("/spec/tolerations")
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default(),

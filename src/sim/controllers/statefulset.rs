@@ -3,6 +3,7 @@
 //! `Parallel` policy), removed from the highest ordinal down, and updated highest first; the
 //! template's revisions are kept as ControllerRevisions.
 
+use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,7 +60,7 @@ impl StatefulSetController {
     /// Makes sure a ControllerRevision exists for the current template; returns its name.
     fn revision(&self, ctx: &Ctx, set: &StoredObject, value: &Value) -> String {
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let hash = template_hash(&template, 0);
@@ -82,7 +83,7 @@ impl StatefulSetController {
             .unwrap_or(0)
             + 1;
         let mut labels = value
-            .pointer("/spec/selector/matchLabels")
+            .at("/spec/selector/matchLabels")
             .cloned()
             .unwrap_or_else(|| json!({}));
         labels[REVISION_LABEL] = json!(hash);
@@ -112,14 +113,14 @@ impl StatefulSetController {
     ) {
         let name = format!("{}-{index}", set.name());
         let mut template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         template["metadata"]["labels"][REVISION_LABEL] = json!(revision);
         template["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"] = json!(name);
         template["metadata"]["labels"]["apps.kubernetes.io/pod-index"] = json!(index.to_string());
         template["spec"]["hostname"] = json!(name);
-        if let Some(service) = value.pointer("/spec/serviceName").and_then(Value::as_str) {
+        if let Some(service) = value.at("/spec/serviceName").and_then(Value::as_str) {
             template["spec"]["subdomain"] = json!(service);
         }
         let pod = pod_from_template(
@@ -214,12 +215,12 @@ impl Controller for StatefulSetController {
         }
         let value = set.value();
         let replicas = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(0) as usize;
         let parallel = value
-            .pointer("/spec/podManagementPolicy")
+            .at("/spec/podManagementPolicy")
             .and_then(Value::as_str)
             == Some("Parallel");
         let update_revision = self.revision(ctx, &set, &value);
@@ -279,7 +280,7 @@ impl Controller for StatefulSetController {
             .count() as i64;
         let all_updated = updated as usize == replicas && active.len() == replicas;
         let generation = value
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .cloned()
             .unwrap_or(json!(1));
         let written = ctx

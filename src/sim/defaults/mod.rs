@@ -6,6 +6,7 @@ mod workload;
 
 pub use service::Allocations;
 
+use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use crate::sim::object::{metadata_mut, str_at};
@@ -128,9 +129,9 @@ fn secret(object: &mut Value) {
 
 /// A CRD is accepted and established the moment it is stored.
 fn crd_status(object: &mut Value) {
-    let names = object.pointer("/spec/names").cloned().unwrap_or(json!({}));
+    let names = object.at("/spec/names").cloned().unwrap_or(json!({}));
     let stored: Vec<Value> = object
-        .pointer("/spec/versions")
+        .at("/spec/versions")
         .and_then(Value::as_array)
         .map(|versions| {
             versions

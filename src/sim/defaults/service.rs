@@ -1,5 +1,6 @@
 //! Service defaults and the cluster IP / node port allocations behind them.
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Write, child, set_default};
@@ -49,7 +50,7 @@ pub fn service(object: &mut Value, write: Write<'_>, allocations: &mut Allocatio
         .to_string();
     if let Write::Update { old } = write {
         for key in ["clusterIP", "clusterIPs"] {
-            if let Some(previous) = old.pointer(&format!("/spec/{key}")) {
+            if let Some(previous) = old.at(&format!("/spec/{key}")) {
                 set_default(spec, key, previous.clone());
             }
         }
@@ -73,7 +74,7 @@ pub fn service(object: &mut Value, write: Write<'_>, allocations: &mut Allocatio
     }
     let old_ports = match write {
         Write::Update { old } => old
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! Defaults of the workload kinds (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob).
 
+use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use super::{Write, child, pod::pod_spec, set_default};
@@ -7,12 +8,12 @@ use crate::sim::resource::{self, GroupResource};
 
 pub fn workload(gr: &GroupResource, object: &mut Value, write: Write<'_>) {
     let uid = object
-        .pointer("/metadata/uid")
+        .at("/metadata/uid")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
     let name = object
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();

@@ -4,6 +4,7 @@
 //! before but leaves out now are removed. Ownership from other writes (update, patch) is not
 //! tracked, so apply never reports conflicts.
 
+use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use super::keys::{ListStrategy, list_strategy};
@@ -105,7 +106,7 @@ fn keyed_items(items: &[Value], merge_key: &str, path: &mut Vec<String>, kind: &
 
 /// The fields `manager` applied last time, from the live object's managedFields.
 fn applied_fields(live: &Value, manager: &str) -> Option<Value> {
-    let entries = live.pointer("/metadata/managedFields")?.as_array()?;
+    let entries = live.at("/metadata/managedFields")?.as_array()?;
     let entry = entries
         .iter()
         .find(|e| e["manager"] == manager && e["operation"] == "Apply")?;
@@ -159,7 +160,7 @@ fn remove_dropped(object: &mut Value, previous: &Value, current: &Value) {
 /// Stores `fields` as `manager`'s Apply entry, keeping the other managers' entries.
 fn record(object: &mut Value, live: Option<&Value>, manager: &str, fields: Value) {
     let mut entries: Vec<Value> = live
-        .and_then(|l| l.pointer("/metadata/managedFields"))
+        .and_then(|l| l.at("/metadata/managedFields"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Conversion between how objects are stored and the version a request names: custom
 //! resources change `apiVersion` only; `events.k8s.io/v1` Events map onto core v1 Events.
 
+use crate::sim::object::At;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
@@ -91,7 +92,7 @@ fn rename(
 
 fn event_to_v1(object: Value) -> Value {
     let mut converted = rename(object, EVENT_FIELDS.into_iter(), "events.k8s.io/v1");
-    let component = converted.pointer("/deprecatedSource/component").cloned();
+    let component = converted.at("/deprecatedSource/component").cloned();
     if let Some(map) = converted.as_object_mut()
         && map
             .get("reportingController")

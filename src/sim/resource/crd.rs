@@ -1,5 +1,6 @@
 //! CustomResourceDefinitions: checking one, and the resource type it makes the simulator serve.
 
+use crate::sim::object::At;
 use serde_json::Value;
 
 use super::{GroupResource, PrinterColumn, Propagation, ResourceType, SCALE, STATUS, ScalePaths};
@@ -17,12 +18,12 @@ const ALL_VERBS: &[&str] = &[
 ];
 
 fn text<'a>(value: &'a Value, pointer: &str) -> &'a str {
-    value.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+    value.at(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
 fn strings(value: &Value, pointer: &str) -> Vec<String> {
     value
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_array)
         .map(|items| {
             items
@@ -56,7 +57,7 @@ pub fn validate_crd(crd: &Value) -> Vec<Cause> {
             &["Cluster", "Namespaced"],
         ));
     }
-    let versions = crd.pointer("/spec/versions").and_then(Value::as_array);
+    let versions = crd.at("/spec/versions").and_then(Value::as_array);
     match versions {
         Some(versions) if !versions.is_empty() => {
             let storage = versions
@@ -98,7 +99,7 @@ pub fn custom_resource_types(crd: &Value) -> Vec<ResourceType> {
         given => given.to_string(),
     };
     let served: Vec<&Value> = crd
-        .pointer("/spec/versions")
+        .at("/spec/versions")
         .and_then(Value::as_array)
         .map(|versions| {
             versions
@@ -111,22 +112,22 @@ pub fn custom_resource_types(crd: &Value) -> Vec<ResourceType> {
         return Vec::new();
     };
     let mut subresources = Vec::new();
-    if first.pointer("/subresources/status").is_some() {
+    if first.at("/subresources/status").is_some() {
         subresources.push(STATUS);
     }
-    let scale = first.pointer("/subresources/scale").map(|scale| {
+    let scale = first.at("/subresources/scale").map(|scale| {
         subresources.insert(0, SCALE);
         ScalePaths {
             spec_replicas: json_path_to_pointer(text(scale, "/specReplicasPath")),
             status_replicas: json_path_to_pointer(text(scale, "/statusReplicasPath")),
             label_selector: scale
-                .pointer("/labelSelectorPath")
+                .at("/labelSelectorPath")
                 .and_then(Value::as_str)
                 .map(json_path_to_pointer),
         }
     });
     let printer_columns = first
-        .pointer("/additionalPrinterColumns")
+        .at("/additionalPrinterColumns")
         .and_then(Value::as_array)
         .map(|columns| columns.iter().map(printer_column).collect())
         .unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Single-incident scenarios, each one deployment in `default` whose pods go wrong in one
 //! recognisable way, and the delayed bad rollout of `rollout-stuck`.
 
+use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -83,11 +84,11 @@ pub fn rollout_stuck() -> Vec<Seed> {
 
 fn available(deployment: &Value, replicas: i64) -> bool {
     deployment
-        .pointer("/status/availableReplicas")
+        .at("/status/availableReplicas")
         .and_then(Value::as_i64)
         == Some(replicas)
         && deployment
-            .pointer("/status/updatedReplicas")
+            .at("/status/updatedReplicas")
             .and_then(Value::as_i64)
             == Some(replicas)
 }
@@ -105,7 +106,7 @@ pub async fn roll_out_unready(store: Store, cancel: CancellationToken) {
         };
         let value = deployment.value();
         if value
-            .pointer("/spec/template/spec/containers/0/image")
+            .at("/spec/template/spec/containers/0/image")
             .and_then(Value::as_str)
             != Some(STUCK_GOOD_IMAGE)
         {

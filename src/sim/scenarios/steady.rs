@@ -3,6 +3,7 @@
 //! (scheduled, Running, Ready, with their start-up logs), so a large scenario serves every pod
 //! as soon as it starts. The controllers then find nothing to do but keep them.
 
+use crate::sim::object::At;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -97,7 +98,7 @@ pub fn settle_deployments(store: &Store) -> Result<(), ApiError> {
         let rs = created?;
         let desired = rs
             .value()
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1);
         let placements: Vec<Placement> = (0..desired).map_while(|_| nodes.place()).collect();
@@ -160,17 +161,17 @@ struct SeededPod {
 fn first_replicaset(deployment: &StoredObject) -> Value {
     let value = deployment.value();
     let desired = value
-        .pointer("/spec/replicas")
+        .at("/spec/replicas")
         .and_then(Value::as_i64)
         .unwrap_or(1);
     let template = value
-        .pointer("/spec/template")
+        .at("/spec/template")
         .cloned()
         .unwrap_or_else(|| json!({}));
     let hash = template_hash(&template, 0);
     let mut rs = new_replicaset(deployment, &value, &hash, desired);
     let strategy = value
-        .pointer("/spec/strategy")
+        .at("/spec/strategy")
         .cloned()
         .unwrap_or_else(|| json!({}));
     let (surge, _) = surge_and_unavailable(&strategy, desired);
@@ -189,7 +190,7 @@ fn first_replicaset(deployment: &StoredObject) -> Value {
 fn running_pods(rs: &StoredObject, placements: Vec<Placement>, started_at: &str) -> Vec<SeededPod> {
     let template = rs
         .value()
-        .pointer("/spec/template")
+        .at("/spec/template")
         .cloned()
         .unwrap_or_else(|| json!({}));
     let prefix = format!("{}-", rs.name());

@@ -1,5 +1,6 @@
 //! `pods/{name}/log`: a container's log as plain text, optionally followed as it grows.
 
+use crate::sim::object::At;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -30,10 +31,7 @@ struct LogRequest {
 fn container_names(pod: &Value) -> Vec<String> {
     ["containers", "initContainers", "ephemeralContainers"]
         .iter()
-        .filter_map(|list| {
-            pod.pointer(&format!("/spec/{list}"))
-                .and_then(Value::as_array)
-        })
+        .filter_map(|list| pod.at(&format!("/spec/{list}")).and_then(Value::as_array))
         .flatten()
         .filter_map(|c| c["name"].as_str().map(str::to_string))
         .collect()
@@ -43,7 +41,7 @@ fn parse(call: &Call, pod: &Value) -> Result<LogRequest, ApiError> {
     let name = call.name();
     let names = container_names(pod);
     let main: Vec<&str> = pod
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .map(|c| c.iter().filter_map(|c| c["name"].as_str()).collect())
         .unwrap_or_default();
@@ -118,11 +116,11 @@ fn render(line: &LogLine, timestamps: bool) -> String {
 /// A container that has not started yet has no log to show.
 fn waiting_reason(pod: &Value, container: &str) -> Option<String> {
     let statuses = pod
-        .pointer("/status/containerStatuses")
+        .at("/status/containerStatuses")
         .and_then(Value::as_array)?;
     let status = statuses.iter().find(|s| s["name"] == container)?;
-    let started = status["restartCount"].as_i64().unwrap_or(0) > 0
-        || status.pointer("/state/waiting").is_none();
+    let started =
+        status["restartCount"].as_i64().unwrap_or(0) > 0 || status.at("/state/waiting").is_none();
     (!started).then(|| str_at(status, "/state/waiting/reason").to_string())
 }
 

@@ -7,6 +7,7 @@
 //! The socket closes when every port's connection has ended, when the pod goes away, or when
 //! the simulator stops.
 
+use crate::sim::object::At;
 use axum::extract::FromRequestParts;
 use axum::extract::Request;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -39,7 +40,7 @@ pub async fn serve(app: App, request: Request, path: ResourcePath) -> Result<Res
     let ports = requested_ports(request.uri())?;
     let pod = app.store.get(&PODS, namespace, name)?.value();
     let phase = pod
-        .pointer("/status/phase")
+        .at("/status/phase")
         .and_then(Value::as_str)
         .unwrap_or("Unknown");
     if phase != "Running" {
@@ -191,7 +192,7 @@ fn data_channel(index: usize) -> u8 {
 /// Connect to the container port, or say why not (sent on the port's error channel).
 async fn connect(app: &App, pod: &Value, port: u16) -> Result<(PortOwner, TcpStream), String> {
     let name = pod
-        .pointer("/metadata/name")
+        .at("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let Some(owner) = PortOwner::find(pod, port) else {

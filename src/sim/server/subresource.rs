@@ -1,5 +1,6 @@
 //! The `status` and `scale` subresources.
 
+use crate::sim::object::At;
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use axum::response::Response;
@@ -58,11 +59,7 @@ pub async fn status(
 
 /// The `autoscaling/v1 Scale` view of an object.
 fn scale_of(object: &Value, paths: &ScalePaths) -> Value {
-    let selector = match paths
-        .label_selector
-        .as_deref()
-        .and_then(|p| object.pointer(p))
-    {
+    let selector = match paths.label_selector.as_deref().and_then(|p| object.at(p)) {
         Some(Value::String(text)) => text.clone(),
         Some(selector @ Value::Object(_)) => label_selector_string(selector),
         _ => String::new(),
@@ -82,7 +79,7 @@ fn scale_of(object: &Value, paths: &ScalePaths) -> Value {
         .filter(|(k, _)| keep.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let replicas = |pointer: &str| object.pointer(pointer).and_then(Value::as_i64).unwrap_or(0);
+    let replicas = |pointer: &str| object.at(pointer).and_then(Value::as_i64).unwrap_or(0);
     let mut status = json!({ "replicas": replicas(&paths.status_replicas) });
     if !selector.is_empty() {
         status["selector"] = json!(selector);
@@ -139,7 +136,7 @@ pub async fn scale(call: &Call, method: &Method, request_body: Body) -> Result<R
                 }
             };
             let replicas = scale
-                .pointer("/spec/replicas")
+                .at("/spec/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
             if replicas < 0 {

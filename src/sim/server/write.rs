@@ -1,5 +1,6 @@
 //! create, update, patch, delete and deletecollection.
 
+use crate::sim::object::At;
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -159,11 +160,11 @@ async fn delete_options(call: &Call, request_body: Body) -> Result<DeleteOptions
         propagation,
         grace_period_seconds,
         precondition_uid: given
-            .pointer("/preconditions/uid")
+            .at("/preconditions/uid")
             .and_then(Value::as_str)
             .map(str::to_string),
         precondition_resource_version: given
-            .pointer("/preconditions/resourceVersion")
+            .at("/preconditions/resourceVersion")
             .and_then(Value::as_str)
             .map(str::to_string),
         dry_run: call.query.dry_run()? || body_dry_run,

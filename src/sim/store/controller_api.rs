@@ -1,5 +1,6 @@
 //! Writes only cluster components make, which change more than one part of an object at once.
 
+use crate::sim::object::At;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -28,7 +29,7 @@ impl Store {
                 .ok_or_else(|| ApiError::not_found("", "pods", name))?;
             let mut pod = current.value();
             let bound = pod
-                .pointer("/spec/nodeName")
+                .at("/spec/nodeName")
                 .and_then(Value::as_str)
                 .is_some_and(|n| !n.is_empty());
             if bound || current.is_deleting() {

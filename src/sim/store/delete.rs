@@ -1,5 +1,6 @@
 //! Deletion: preconditions, pod grace periods, finalizers, propagation policies and namespaces.
 
+use crate::sim::object::At;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -304,7 +305,7 @@ fn grace_period(rt: &ResourceType, current: &StoredObject, options: &DeleteOptio
         return 0;
     }
     let spec_grace = pod
-        .pointer("/spec/terminationGracePeriodSeconds")
+        .at("/spec/terminationGracePeriodSeconds")
         .and_then(Value::as_i64);
     options
         .grace_period_seconds

@@ -1,6 +1,7 @@
 //! One stored object: its JSON serialized once, plus the few fields lists, selectors and the
 //! garbage collector read without parsing it.
 
+use crate::sim::object::At;
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -38,7 +39,7 @@ impl StoredObject {
     pub(crate) fn new(rt: &ResourceType, object: &Value) -> Self {
         let (raw, status_digest) = serialize(object);
         let owners = object
-            .pointer("/metadata/ownerReferences")
+            .at("/metadata/ownerReferences")
             .and_then(Value::as_array)
             .map(|refs| {
                 refs.iter()
@@ -52,7 +53,7 @@ impl StoredObject {
             })
             .unwrap_or_default();
         let finalizers = object
-            .pointer("/metadata/finalizers")
+            .at("/metadata/finalizers")
             .and_then(Value::as_array)
             .map(|f| {
                 f.iter()
@@ -62,7 +63,7 @@ impl StoredObject {
             })
             .unwrap_or_default();
         let grace = object
-            .pointer("/metadata/deletionGracePeriodSeconds")
+            .at("/metadata/deletionGracePeriodSeconds")
             .and_then(Value::as_i64);
         Self {
             raw,
@@ -81,7 +82,7 @@ impl StoredObject {
             owners,
             finalizers,
             deleting: object
-                .pointer("/metadata/deletionTimestamp")
+                .at("/metadata/deletionTimestamp")
                 .is_some_and(|t| !t.is_null()),
             pending_grace: grace.is_some_and(|g| g > 0),
             status_digest,

@@ -1,6 +1,7 @@
 //! Create and update semantics: server-set metadata, defaulting, validation, optimistic
 //! concurrency on resourceVersion, status/main separation and generation tracking.
 
+use crate::sim::object::At;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -248,7 +249,7 @@ pub(super) fn revise(
     invalid_unless_valid(rt, &object)?;
     if rt.tracks_generation && !spec_equal(&old, &object) {
         let generation = old
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         metadata_mut(&mut object).insert("generation".to_string(), json!(generation + 1));

@@ -1,5 +1,6 @@
 //! Tables of the apps kinds: Deployments, ReplicaSets, StatefulSets, DaemonSets, ControllerRevisions.
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, containers_and_images, int_at, name_column, or_none, since};
@@ -7,13 +8,13 @@ use crate::sim::object::str_at;
 use crate::sim::selector::label_selector_string;
 
 fn workload_tail(object: &Value, now: jiff::Timestamp) -> (Value, Value, Value, Value) {
-    let (containers, images) = containers_and_images(object.pointer("/spec/template/spec"));
+    let (containers, images) = containers_and_images(object.at("/spec/template/spec"));
     let selector = object
-        .pointer("/spec/selector")
+        .at("/spec/selector")
         .map(label_selector_string)
         .unwrap_or_default();
     (
-        json!(since(object.pointer("/metadata/creationTimestamp"), now)),
+        json!(since(object.at("/metadata/creationTimestamp"), now)),
         json!(containers),
         json!(images),
         json!(or_none(selector)),
@@ -59,10 +60,7 @@ pub fn deployments() -> Printer {
     columns.extend(template_columns());
     Printer::new(columns, |d, now| {
         let (age, containers, images, selector) = workload_tail(d, now);
-        let desired = d
-            .pointer("/spec/replicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
+        let desired = d.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
         vec![
             json!(str_at(d, "/metadata/name")),
             json!(format!("{}/{desired}", int_at(d, "/status/readyReplicas"))),
@@ -104,11 +102,7 @@ pub fn replicasets() -> Printer {
         let (age, containers, images, selector) = workload_tail(rs, now);
         vec![
             json!(str_at(rs, "/metadata/name")),
-            json!(
-                rs.pointer("/spec/replicas")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(1)
-            ),
+            json!(rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)),
             json!(int_at(rs, "/status/replicas")),
             json!(int_at(rs, "/status/readyReplicas")),
             age,
@@ -129,7 +123,7 @@ pub fn statefulsets() -> Printer {
     Printer::new(columns, |sts, now| {
         let (age, containers, images, _) = workload_tail(sts, now);
         let desired = sts
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1);
         vec![
@@ -190,7 +184,7 @@ pub fn daemonsets() -> Printer {
     Printer::new(columns, |ds, now| {
         let (age, containers, images, selector) = workload_tail(ds, now);
         let node_selector: Vec<String> = ds
-            .pointer("/spec/template/spec/nodeSelector")
+            .at("/spec/template/spec/nodeSelector")
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
@@ -227,9 +221,7 @@ pub fn controller_revisions() -> Printer {
         age_column(),
     ];
     Printer::new(columns, |cr, now| {
-        let owners = cr
-            .pointer("/metadata/ownerReferences")
-            .and_then(Value::as_array);
+        let owners = cr.at("/metadata/ownerReferences").and_then(Value::as_array);
         let controller = owners
             .into_iter()
             .flatten()
@@ -252,7 +244,7 @@ pub fn controller_revisions() -> Printer {
             json!(str_at(cr, "/metadata/name")),
             json!(controller),
             json!(int_at(cr, "/revision")),
-            json!(since(cr.pointer("/metadata/creationTimestamp"), now)),
+            json!(since(cr.at("/metadata/creationTimestamp"), now)),
         ]
     })
 }

@@ -1,5 +1,6 @@
 //! Tables of Jobs and CronJobs.
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{
@@ -11,7 +12,7 @@ use crate::sim::object::str_at;
 use crate::sim::selector::label_selector_string;
 
 fn has_condition(job: &Value, kind: &str) -> bool {
-    let conditions = job.pointer("/status/conditions").and_then(Value::as_array);
+    let conditions = job.at("/status/conditions").and_then(Value::as_array);
     conditions
         .into_iter()
         .flatten()
@@ -20,7 +21,7 @@ fn has_condition(job: &Value, kind: &str) -> bool {
 
 fn job_status(job: &Value) -> &'static str {
     let deleting = job
-        .pointer("/metadata/deletionTimestamp")
+        .at("/metadata/deletionTimestamp")
         .is_some_and(|t| !t.is_null());
     if has_condition(job, "Complete") {
         "Complete"
@@ -41,10 +42,10 @@ fn job_status(job: &Value) -> &'static str {
 
 fn completions(job: &Value) -> String {
     let succeeded = int_at(job, "/status/succeeded");
-    match job.pointer("/spec/completions").and_then(Value::as_i64) {
+    match job.at("/spec/completions").and_then(Value::as_i64) {
         Some(completions) => format!("{succeeded}/{completions}"),
         None => match job
-            .pointer("/spec/parallelism")
+            .at("/spec/parallelism")
             .and_then(Value::as_i64)
             .unwrap_or(1)
         {
@@ -94,9 +95,9 @@ pub fn jobs() -> Printer {
         col("Selector", "string", 1, "Label selector for pods."),
     ];
     Printer::new(columns, |job, now| {
-        let (containers, images) = containers_and_images(job.pointer("/spec/template/spec"));
+        let (containers, images) = containers_and_images(job.at("/spec/template/spec"));
         let selector = job
-            .pointer("/spec/selector")
+            .at("/spec/selector")
             .map(label_selector_string)
             .unwrap_or_default();
         vec![
@@ -104,7 +105,7 @@ pub fn jobs() -> Printer {
             json!(job_status(job)),
             json!(completions(job)),
             json!(duration(job, now)),
-            json!(since(job.pointer("/metadata/creationTimestamp"), now)),
+            json!(since(job.at("/metadata/creationTimestamp"), now)),
             json!(containers),
             json!(images),
             json!(or_none(selector)),
@@ -157,17 +158,17 @@ pub fn cronjobs() -> Printer {
     ];
     Printer::new(columns, |cj, now| {
         let (containers, images) =
-            containers_and_images(cj.pointer("/spec/jobTemplate/spec/template/spec"));
+            containers_and_images(cj.at("/spec/jobTemplate/spec/template/spec"));
         let selector = cj
-            .pointer("/spec/jobTemplate/spec/selector")
+            .at("/spec/jobTemplate/spec/selector")
             .map(label_selector_string)
             .unwrap_or_default();
-        let last = match cj.pointer("/status/lastScheduleTime") {
+        let last = match cj.at("/status/lastScheduleTime") {
             Some(at) if !at.is_null() => since(Some(at), now),
             _ => "<none>".to_string(),
         };
         let suspended = cj
-            .pointer("/spec/suspend")
+            .at("/spec/suspend")
             .and_then(Value::as_bool)
             .unwrap_or(false);
         vec![
@@ -176,12 +177,12 @@ pub fn cronjobs() -> Printer {
             json!(or_none(str_at(cj, "/spec/timeZone"))),
             json!(if suspended { "True" } else { "False" }),
             json!(
-                cj.pointer("/status/active")
+                cj.at("/status/active")
                     .and_then(Value::as_array)
                     .map_or(0, Vec::len)
             ),
             json!(last),
-            json!(since(cj.pointer("/metadata/creationTimestamp"), now)),
+            json!(since(cj.at("/metadata/creationTimestamp"), now)),
             json!(containers),
             json!(images),
             json!(or_none(selector)),

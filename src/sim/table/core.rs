@@ -1,6 +1,7 @@
 //! Tables of the core kinds: Services, ConfigMaps, Secrets, Namespaces, Nodes, Endpoints,
 //! EndpointSlices and ServiceAccounts.
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, name_column, or_none, since};
@@ -9,7 +10,7 @@ use crate::sim::object::str_at;
 fn name_and_age(object: &Value, now: jiff::Timestamp) -> (Value, Value) {
     (
         json!(str_at(object, "/metadata/name")),
-        json!(since(object.pointer("/metadata/creationTimestamp"), now)),
+        json!(since(object.at("/metadata/creationTimestamp"), now)),
     )
 }
 
@@ -23,7 +24,7 @@ fn count(object: &Value, fields: &[&str]) -> usize {
 
 fn strings<'a>(object: &'a Value, pointer: &str) -> Vec<&'a str> {
     object
-        .pointer(pointer)
+        .at(pointer)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -58,7 +59,7 @@ pub fn services() -> Printer {
             kind => kind,
         };
         let selector: Vec<String> = svc
-            .pointer("/spec/selector")
+            .at("/spec/selector")
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
@@ -84,7 +85,7 @@ fn external_ip(svc: &Value, kind: &str) -> String {
         "ExternalName" => str_at(svc, "/spec/externalName").to_string(),
         "LoadBalancer" => {
             let ingress = svc
-                .pointer("/status/loadBalancer/ingress")
+                .at("/status/loadBalancer/ingress")
                 .and_then(Value::as_array);
             let mut addresses: Vec<&str> = ingress
                 .into_iter()
@@ -105,7 +106,7 @@ fn external_ip(svc: &Value, kind: &str) -> String {
 }
 
 fn ports(svc: &Value) -> String {
-    let ports = svc.pointer("/spec/ports").and_then(Value::as_array);
+    let ports = svc.at("/spec/ports").and_then(Value::as_array);
     let parts: Vec<String> = ports
         .into_iter()
         .flatten()
@@ -214,7 +215,7 @@ pub fn nodes() -> Printer {
     Printer::new(columns, |node, now| {
         let (name, age) = name_and_age(node, now);
         let address = |kind: &str| {
-            let addresses = node.pointer("/status/addresses").and_then(Value::as_array);
+            let addresses = node.at("/status/addresses").and_then(Value::as_array);
             let found = addresses.into_iter().flatten().find(|a| a["type"] == kind);
             or_none(found.map(|a| str_at(a, "/address")).unwrap_or(""))
         };
@@ -235,7 +236,7 @@ pub fn nodes() -> Printer {
 }
 
 fn node_status(node: &Value) -> String {
-    let conditions = node.pointer("/status/conditions").and_then(Value::as_array);
+    let conditions = node.at("/status/conditions").and_then(Value::as_array);
     let ready = conditions
         .into_iter()
         .flatten()
@@ -245,14 +246,14 @@ fn node_status(node: &Value) -> String {
         Some("False") => "NotReady".to_string(),
         _ => "Unknown".to_string(),
     };
-    if node.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
+    if node.at("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
         status.push_str(",SchedulingDisabled");
     }
     status
 }
 
 fn node_roles(node: &Value) -> String {
-    let labels = node.pointer("/metadata/labels").and_then(Value::as_object);
+    let labels = node.at("/metadata/labels").and_then(Value::as_object);
     let mut roles: Vec<&str> = labels
         .into_iter()
         .flatten()

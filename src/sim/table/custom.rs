@@ -1,6 +1,7 @@
 //! Tables of CustomResourceDefinitions (NAME, CREATED AT) and of custom resources (NAME AGE,
 //! or the CRD's `additionalPrinterColumns`).
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Column, Printer, age_column, col, name_column, since};
@@ -33,7 +34,7 @@ pub fn custom_resources(rt: &ResourceType) -> Printer {
         return Printer::new(vec![name_column(), age_column()], |object, now| {
             vec![
                 json!(str_at(object, "/metadata/name")),
-                json!(since(object.pointer("/metadata/creationTimestamp"), now)),
+                json!(since(object.at("/metadata/creationTimestamp"), now)),
             ]
         });
     }
@@ -49,9 +50,7 @@ pub fn custom_resources(rt: &ResourceType) -> Printer {
     Printer::new(columns, move |object, now| {
         let mut cells = vec![json!(str_at(object, "/metadata/name"))];
         for column in &declared {
-            let value = object
-                .pointer(&json_path_to_pointer(&column.json_path))
-                .cloned();
+            let value = object.at(&json_path_to_pointer(&column.json_path)).cloned();
             cells.push(match (column.kind.as_str(), value) {
                 ("date", Some(at)) => json!(since(Some(&at), now)),
                 (_, Some(value)) => value,

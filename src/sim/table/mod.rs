@@ -8,6 +8,7 @@ mod custom;
 mod events;
 mod pods;
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use crate::sim::resource::{self, ResourceType};
@@ -206,7 +207,7 @@ pub(crate) fn or_none(text: impl Into<String>) -> String {
 }
 
 pub(crate) fn int_at(object: &Value, pointer: &str) -> i64 {
-    object.pointer(pointer).and_then(Value::as_i64).unwrap_or(0)
+    object.at(pointer).and_then(Value::as_i64).unwrap_or(0)
 }
 
 /// Comma-joined names and images of a pod template's containers.

@@ -1,5 +1,6 @@
 //! The Pod table: READY, STATUS (the reason kubectl derives from container states), RESTARTS.
 
+use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, name_column, since};
@@ -47,7 +48,7 @@ pub fn printer() -> Printer {
 
 fn state<'a>(status: &'a Value, which: &str) -> Option<&'a Value> {
     status
-        .pointer(&format!("/state/{which}"))
+        .at(&format!("/state/{which}"))
         .filter(|s| s.is_object())
 }
 
@@ -71,11 +72,11 @@ fn row(pod: &Value, now: jiff::Timestamp) -> Vec<Value> {
         given => given.to_string(),
     };
     let total = pod
-        .pointer("/spec/containers")
+        .at("/spec/containers")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     let init_total = pod
-        .pointer("/spec/initContainers")
+        .at("/spec/initContainers")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     let mut restarts = 0;
@@ -83,7 +84,7 @@ fn row(pod: &Value, now: jiff::Timestamp) -> Vec<Value> {
     let mut last_restart: Option<Value> = None;
     let mut initializing = false;
     let init_statuses = pod
-        .pointer("/status/initContainerStatuses")
+        .at("/status/initContainerStatuses")
         .and_then(Value::as_array);
     for (i, status) in init_statuses.into_iter().flatten().enumerate() {
         restarts += status["restartCount"].as_i64().unwrap_or(0);
@@ -106,11 +107,11 @@ fn row(pod: &Value, now: jiff::Timestamp) -> Vec<Value> {
         restarts = 0;
         let mut has_running = false;
         let statuses = pod
-            .pointer("/status/containerStatuses")
+            .at("/status/containerStatuses")
             .and_then(Value::as_array);
         for status in statuses.into_iter().flatten().rev() {
             restarts += status["restartCount"].as_i64().unwrap_or(0);
-            if let Some(finished) = status.pointer("/lastState/terminated/finishedAt") {
+            if let Some(finished) = status.at("/lastState/terminated/finishedAt") {
                 let later = last_restart
                     .as_ref()
                     .is_none_or(|seen| seen.as_str() < finished.as_str());
@@ -140,7 +141,7 @@ fn row(pod: &Value, now: jiff::Timestamp) -> Vec<Value> {
     }
     let terminal = matches!(str_at(pod, "/status/phase"), "Succeeded" | "Failed");
     let deleting = pod
-        .pointer("/metadata/deletionTimestamp")
+        .at("/metadata/deletionTimestamp")
         .is_some_and(|t| !t.is_null());
     if deleting && str_at(pod, "/status/reason") == "NodeLost" {
         reason = "Unknown".to_string();
@@ -156,7 +157,7 @@ fn row(pod: &Value, now: jiff::Timestamp) -> Vec<Value> {
         json!(format!("{ready}/{total}")),
         json!(reason),
         json!(restarts_text),
-        json!(since(pod.pointer("/metadata/creationTimestamp"), now)),
+        json!(since(pod.at("/metadata/creationTimestamp"), now)),
         json!(none_if_empty(pod_ip(pod))),
         json!(none_if_empty(str_at(pod, "/spec/nodeName"))),
         json!(none_if_empty(str_at(pod, "/status/nominatedNodeName"))),
@@ -176,7 +177,7 @@ fn none_if_empty(text: &str) -> &str {
 }
 
 fn has_condition(pod: &Value, kind: &str) -> bool {
-    let conditions = pod.pointer("/status/conditions").and_then(Value::as_array);
+    let conditions = pod.at("/status/conditions").and_then(Value::as_array);
     conditions
         .into_iter()
         .flatten()
@@ -185,7 +186,7 @@ fn has_condition(pod: &Value, kind: &str) -> bool {
 
 fn readiness_gates(pod: &Value) -> String {
     let Some(gates) = pod
-        .pointer("/spec/readinessGates")
+        .at("/spec/readinessGates")
         .and_then(Value::as_array)
         .filter(|g| !g.is_empty())
     else {

@@ -8,6 +8,7 @@ pub mod revisions;
 pub mod rolling;
 pub mod status;
 
+use crate::sim::object::At;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,7 +40,7 @@ struct Set {
 impl Set {
     fn wanted(&self) -> i64 {
         self.value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(0)
     }
@@ -99,7 +100,7 @@ impl DeploymentController {
         sets.sort_by(|a, b| {
             let created = |s: &Set| {
                 s.value
-                    .pointer("/metadata/creationTimestamp")
+                    .at("/metadata/creationTimestamp")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string()
@@ -163,17 +164,17 @@ impl DeploymentController {
         surge: i64,
     ) -> Option<Set> {
         let collisions = value
-            .pointer("/status/collisionCount")
+            .at("/status/collisionCount")
             .and_then(Value::as_i64)
             .unwrap_or(0);
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let hash = template_hash(&template, collisions);
         let mut rs = new_replicaset(deployment, value, &hash, replicas);
         let desired = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1);
         annotate(&mut rs, value, revision, desired, desired + surge);
@@ -246,12 +247,12 @@ impl DeploymentController {
         sets: &mut Vec<Set>,
     ) -> Outcome {
         let desired = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(0);
         let strategy = value
-            .pointer("/spec/strategy")
+            .at("/spec/strategy")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let recreate = strategy["type"] == "Recreate";
@@ -261,7 +262,7 @@ impl DeploymentController {
             surge_and_unavailable(&strategy, desired)
         };
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let mut outcome = Outcome {
@@ -339,7 +340,7 @@ impl DeploymentController {
         };
         let revision = revision_of(&sets[new_index].value).to_string();
         if value
-            .pointer("/metadata/annotations")
+            .at("/metadata/annotations")
             .and_then(|a| a.get(REVISION))
             .and_then(Value::as_str)
             != Some(revision.as_str())
@@ -385,7 +386,7 @@ impl DeploymentController {
         sets: &mut [Set],
     ) {
         let desired = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(0);
@@ -452,7 +453,7 @@ impl Controller for DeploymentController {
         }
         let value = deployment.value();
         let mut sets = self.owned_sets(ctx, &deployment);
-        let paused = value.pointer("/spec/paused") == Some(&json!(true));
+        let paused = value.at("/spec/paused") == Some(&json!(true));
         let outcome = if paused {
             self.sync_paused(ctx, &deployment, &value, &mut sets);
             Outcome {

@@ -1,6 +1,7 @@
 //! Reporting a Deployment's progress: its status counts and conditions, the progress
 //! deadline, and trimming old revisions once a rollout is complete.
 
+use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -26,12 +27,12 @@ impl DeploymentController {
         outcome: &Outcome,
     ) -> Option<Duration> {
         let desired = value
-            .pointer("/spec/replicas")
+            .at("/spec/replicas")
             .and_then(Value::as_i64)
             .unwrap_or(1)
             .max(0);
         let strategy = value
-            .pointer("/spec/strategy")
+            .at("/spec/strategy")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let max_unavailable = if strategy["type"] == "Recreate" {
@@ -40,7 +41,7 @@ impl DeploymentController {
             surge_and_unavailable(&strategy, desired).1
         };
         let template = value
-            .pointer("/spec/template")
+            .at("/spec/template")
             .cloned()
             .unwrap_or_else(|| json!({}));
         let new = sets
@@ -52,12 +53,12 @@ impl DeploymentController {
             ready: sets.iter().map(|s| s.status("readyReplicas")).sum(),
             available: sets.iter().map(|s| s.status("availableReplicas")).sum(),
         };
-        let paused = value.pointer("/spec/paused") == Some(&json!(true));
+        let paused = value.at("/spec/paused") == Some(&json!(true));
         let deadline = value
-            .pointer("/spec/progressDeadlineSeconds")
+            .at("/spec/progressDeadlineSeconds")
             .and_then(Value::as_i64);
         let generation = value
-            .pointer("/metadata/generation")
+            .at("/metadata/generation")
             .cloned()
             .unwrap_or(json!(1));
         let new_name = new.map(|s| s.object.name().to_string()).unwrap_or_default();
@@ -209,7 +210,7 @@ impl DeploymentController {
 
     fn clean_up(&mut self, ctx: &Ctx, value: &Value, sets: &[Set], new_name: &str) {
         let limit = value
-            .pointer("/spec/revisionHistoryLimit")
+            .at("/spec/revisionHistoryLimit")
             .and_then(Value::as_i64)
             .unwrap_or(10);
         let olds: Vec<(String, Value)> = sets
@@ -219,7 +220,7 @@ impl DeploymentController {
             .collect();
         for name in revisions::beyond_history(&olds, limit) {
             let namespace = value
-                .pointer("/metadata/namespace")
+                .at("/metadata/namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("default");
             let _ = ctx.store.delete(

@@ -2,6 +2,7 @@
 //! `pod-template-hash`, revision annotations, copied `kubernetes.io/change-cause`), revision
 //! numbers, and which old ones to delete past `revisionHistoryLimit`.
 
+use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use crate::sim::controllers::pods::{TEMPLATE_HASH_LABEL, controller_ref};
@@ -21,7 +22,7 @@ const NOT_COPIED: [&str; 5] = [
 
 pub fn revision_of(object: &Value) -> i64 {
     object
-        .pointer("/metadata/annotations")
+        .at("/metadata/annotations")
         .and_then(|a| a.get(REVISION))
         .and_then(Value::as_str)
         .and_then(|r| r.parse().ok())
@@ -31,7 +32,7 @@ pub fn revision_of(object: &Value) -> i64 {
 /// The Deployment's annotations a ReplicaSet carries (e.g. `kubernetes.io/change-cause`).
 pub fn copied_annotations(deployment: &Value) -> Map<String, Value> {
     deployment
-        .pointer("/metadata/annotations")
+        .at("/metadata/annotations")
         .and_then(Value::as_object)
         .map(|annotations| {
             annotations
@@ -45,7 +46,7 @@ pub fn copied_annotations(deployment: &Value) -> Map<String, Value> {
 
 /// Sets the annotations a Deployment keeps on its ReplicaSets; returns whether any changed.
 pub fn annotate(rs: &mut Value, deployment: &Value, revision: i64, desired: i64, max: i64) -> bool {
-    let before = rs.pointer("/metadata/annotations").cloned();
+    let before = rs.at("/metadata/annotations").cloned();
     let annotations = &mut rs["metadata"]["annotations"];
     if !annotations.is_object() {
         *annotations = json!({});
@@ -69,7 +70,7 @@ pub fn annotate(rs: &mut Value, deployment: &Value, revision: i64, desired: i64,
     annotations[REVISION] = json!(revision.to_string());
     annotations[DESIRED_REPLICAS] = json!(desired.to_string());
     annotations[MAX_REPLICAS] = json!(max.to_string());
-    rs.pointer("/metadata/annotations").cloned() != before
+    rs.at("/metadata/annotations").cloned() != before
 }
 
 fn revision_of_annotations(annotations: &Value) -> i64 {
@@ -88,18 +89,18 @@ pub fn new_replicaset(
     replicas: i64,
 ) -> Value {
     let mut template = value
-        .pointer("/spec/template")
+        .at("/spec/template")
         .cloned()
         .unwrap_or_else(|| json!({}));
     template["metadata"]["labels"][TEMPLATE_HASH_LABEL] = json!(hash);
     let mut selector = value
-        .pointer("/spec/selector")
+        .at("/spec/selector")
         .cloned()
         .unwrap_or_else(|| json!({}));
     selector["matchLabels"][TEMPLATE_HASH_LABEL] = json!(hash);
     let labels = template["metadata"]["labels"].clone();
     let mut spec = json!({ "replicas": replicas, "selector": selector, "template": template });
-    if let Some(min_ready) = value.pointer("/spec/minReadySeconds") {
+    if let Some(min_ready) = value.at("/spec/minReadySeconds") {
         spec["minReadySeconds"] = min_ready.clone();
     }
     json!({
@@ -121,16 +122,13 @@ pub fn beyond_history(olds: &[(String, Value)], limit: i64) -> Vec<String> {
     let mut idle: Vec<(i64, &String)> = olds
         .iter()
         .filter(|(_, rs)| {
-            rs.pointer("/spec/replicas")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-                == 0
+            rs.at("/spec/replicas").and_then(Value::as_i64).unwrap_or(0) == 0
                 && rs
-                    .pointer("/status/replicas")
+                    .at("/status/replicas")
                     .and_then(Value::as_i64)
                     .unwrap_or(0)
                     == 0
-                && rs.pointer("/metadata/deletionTimestamp").is_none()
+                && rs.at("/metadata/deletionTimestamp").is_none()
         })
         .map(|(name, rs)| (revision_of(rs), name))
         .collect();

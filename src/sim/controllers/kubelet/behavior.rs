@@ -12,6 +12,7 @@
 //! 4. Pods with `restartPolicy` `Never` or `OnFailure` (Jobs) run for
 //!    `sim.kubevibe.dev/run-seconds` (default 5) of simulated time and exit 0.
 
+use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -70,7 +71,7 @@ impl Behavior {
 }
 
 fn annotation<'a>(pod: &'a Value, key: &str) -> &'a str {
-    pod.pointer("/metadata/annotations")
+    pod.at("/metadata/annotations")
         .and_then(|a| a.get(key))
         .and_then(Value::as_str)
         .unwrap_or("")

@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod logs;
 pub mod pod_run;
 
+use crate::sim::object::At;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
@@ -68,7 +69,7 @@ impl Kubelet {
     fn first_look(&mut self, ctx: &Ctx, pod: &StoredObject, value: &Value, node: &str) -> PodRun {
         let placement = self.placement(node);
         let now = Instant::now();
-        if value.pointer("/status/containerStatuses").is_some() {
+        if value.at("/status/containerStatuses").is_some() {
             return PodRun::adopt(value, placement, ctx.clock, now);
         }
         let images = &self.images;
@@ -233,7 +234,7 @@ impl Kubelet {
         let Some(stopping) = run.stopping else {
             let grace = pod
                 .value()
-                .pointer("/metadata/deletionGracePeriodSeconds")
+                .at("/metadata/deletionGracePeriodSeconds")
                 .and_then(Value::as_u64)
                 .map_or(STOP_TIME, Duration::from_secs);
             let stop = STOP_TIME.min(grace);
