@@ -13,6 +13,11 @@
 
 mod sim_support;
 
+/// The allocator of the `kubevibe` binary (the system's in the cockpit): this binary is
+/// kubevibe's side of the comparison.
+#[global_allocator]
+static ALLOCATOR: kubevibe::allocator::Allocator = kubevibe::allocator::Allocator;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

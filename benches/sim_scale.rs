@@ -13,9 +13,10 @@ use futures::StreamExt;
 use kubevibe::sim::{SimHandle, SimOptions, start};
 use sim_support::*;
 
-/// The allocator the `kubevibe` binary uses, so the in-process figures match it.
+/// The allocator of the `kubevibe` binary, switched to mimalloc as `kubevibe sim` does, so the
+/// in-process figures match the simulator's own process.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubevibe::allocator::Allocator = kubevibe::allocator::Allocator;
 
 /// Label changes the live-watch figure follows, per run.
 const WATCHED_CHANGES: usize = 20_000;
@@ -170,6 +171,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    kubevibe::allocator::Allocator::use_mimalloc();
     runtime.block_on(async {
         let before = rss_mib();
         let started = Instant::now();

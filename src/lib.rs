@@ -4,6 +4,7 @@
 //! tests and benchmarks drive the same code the binary runs.
 
 pub mod agent;
+pub mod allocator;
 pub mod app;
 pub mod cli;
 pub mod config;

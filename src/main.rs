@@ -3,10 +3,9 @@
 use clap::Parser;
 use kubevibe::cli::{Dispatch, Invocation};
 
-/// mimalloc instead of glibc's malloc: the simulator's writes and the watch pipeline build and
-/// drop many small JSON values, and glibc's allocator took a third of their time.
+/// The system allocator, switched to mimalloc when this process is the simulator.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: kubevibe::allocator::Allocator = kubevibe::allocator::Allocator;
 
 fn main() -> std::process::ExitCode {
     let started = std::time::Instant::now();
@@ -19,6 +18,9 @@ fn main() -> std::process::ExitCode {
             return exit_code(kubevibe::journal_cli::run(&llm, command));
         }
     };
+    if matches!(cli.command, Some(kubevibe::cli::Command::Sim(_))) {
+        kubevibe::allocator::Allocator::use_mimalloc();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -240,7 +240,9 @@ pub(super) fn revise(
     };
     carry_server_metadata(&old, &mut object);
     if target == Target::Main && rt.has_status() {
+        // Usually the change left the status alone: comparing is cheaper than copying it.
         match old.get("status") {
+            Some(status) if object.get("status") == Some(status) => {}
             Some(status) => set_field(&mut object, "status", status.clone()),
             None => remove_field(&mut object, "status"),
         }
