@@ -7,7 +7,8 @@
 //! big list pages now and then, and mimalloc keeps freed pages resident (179 MiB against
 //! glibc's 41 MiB after listing 50 000 pods). So the choice is made per process, once, early
 //! in `main`: blocks allocated before the switch stay the system allocator's, and every free
-//! asks mimalloc's page map whether the block is its own.
+//! asks mimalloc's page map whether the block is its own. It also gives freed pages back to
+//! the operating system after a big list, which glibc does not do by itself.
 
 #![allow(unsafe_code)]
 
@@ -85,6 +86,19 @@ unsafe impl GlobalAlloc for Allocator {
         } else {
             // SAFETY: the system allocator made this block; it stays the system's.
             unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+}
+
+/// Gives the pages of freed blocks back to the operating system. glibc keeps a heap at its
+/// peak: after the list pages of 50 000 pods (5 000 objects per page, decoded) the watch
+/// process stayed at 130 MiB although the rows it keeps take about 30 MiB.
+pub fn release_free_pages() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if !MIMALLOC.load(Ordering::Acquire) {
+        // SAFETY: `malloc_trim` only walks glibc's own heap under its own locks.
+        unsafe {
+            libc::malloc_trim(0);
         }
     }
 }

@@ -282,6 +282,9 @@ impl Store {
                 }
                 self.finish_list();
                 self.state = SyncState::Live;
+                // The list's decoded pages and replaced rows are freed by now: give their
+                // pages back so the process stays at its working size, not at the list's peak.
+                crate::allocator::release_free_pages();
             }
             Change::Apply(row) => {
                 self.upsert(row);
