@@ -230,6 +230,8 @@ async fn run_once(
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(at) = args.iter().position(|a| a == WATCH_CHILD) {
+        // Set up as the cockpit's process is (`kubevibe` does this first in `main`).
+        kubevibe::allocator::tune_for_cockpit();
         watch_child(Path::new(&args[at + 1]));
         return;
     }

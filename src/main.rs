@@ -20,6 +20,8 @@ fn main() -> std::process::ExitCode {
     };
     if matches!(cli.command, Some(kubevibe::cli::Command::Sim(_))) {
         kubevibe::allocator::Allocator::use_mimalloc();
+    } else {
+        kubevibe::allocator::tune_for_cockpit();
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
