@@ -83,6 +83,19 @@ async fn count_events(response: reqwest::Response, expected: usize) -> usize {
     events
 }
 
+/// A watch on every pod from `rv`, its response ready to be read.
+async fn watch_pods_from(handle: &SimHandle, http: &reqwest::Client, rv: u64) -> reqwest::Response {
+    let url = format!(
+        "{}/api/v1/pods?watch=1&resourceVersion={rv}",
+        handle.base_url()
+    );
+    http.get(url)
+        .bearer_auth(handle.token())
+        .send()
+        .await
+        .unwrap()
+}
+
 /// A watch from resourceVersion 0: every pod as an ADDED event, streamed to one client.
 async fn initial_watch(
     handle: &SimHandle,
@@ -90,16 +103,7 @@ async fn initial_watch(
     expected: usize,
 ) -> (usize, Duration) {
     let started = Instant::now();
-    let url = format!(
-        "{}/api/v1/pods?watch=1&resourceVersion=0",
-        handle.base_url()
-    );
-    let response = http
-        .get(url)
-        .bearer_auth(handle.token())
-        .send()
-        .await
-        .unwrap();
+    let response = watch_pods_from(handle, http, 0).await;
     let events = count_events(response, expected).await;
     (events, started.elapsed())
 }
@@ -114,16 +118,7 @@ async fn live_watch(
     batch: usize,
 ) -> (usize, Duration, Duration) {
     let rv = handle.store().resource_version();
-    let url = format!(
-        "{}/api/v1/pods?watch=1&resourceVersion={rv}",
-        handle.base_url()
-    );
-    let response = http
-        .get(url)
-        .bearer_auth(handle.token())
-        .send()
-        .await
-        .unwrap();
+    let response = watch_pods_from(handle, http, rv).await;
     let store = handle.store().clone();
     let started = Instant::now();
     let writer =
@@ -151,17 +146,8 @@ async fn catch_up_watch(
     tokio::task::spawn_blocking(move || churn_labels(&store, RETAINED_CHANGES, round, BURST))
         .await
         .unwrap();
-    let url = format!(
-        "{}/api/v1/pods?watch=1&resourceVersion={rv}",
-        handle.base_url()
-    );
     let started = Instant::now();
-    let response = http
-        .get(url)
-        .bearer_auth(handle.token())
-        .send()
-        .await
-        .unwrap();
+    let response = watch_pods_from(handle, http, rv).await;
     let events = count_events(response, RETAINED_CHANGES).await;
     (events, started.elapsed())
 }
