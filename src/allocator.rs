@@ -33,7 +33,7 @@ impl Allocator {
     /// Whether `ptr` is a block mimalloc handed out.
     pub fn from_mimalloc(ptr: *const u8) -> bool {
         // Before the switch mimalloc has handed out nothing (and may not be initialized).
-        if !MIMALLOC.load(Ordering::Acquire) {
+        if !Self::mimalloc_on() {
             return false;
         }
         // SAFETY: `mi_is_in_heap_region` only looks the address up in mimalloc's page map;

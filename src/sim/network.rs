@@ -5,7 +5,6 @@
 //! short `200 OK` naming the pod, container and port; any other bytes are echoed back. That is
 //! enough for bytes to really flow through a forward, in tests and in the demo.
 
-use crate::sim::object::At;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -15,6 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 
+use crate::sim::object::At;
 use crate::sim::resource::PODS;
 use crate::sim::store::Store;
 

@@ -1,8 +1,8 @@
 //! Validation the API server does before storing: names, labels and each kind's required fields.
 
-use crate::sim::object::At;
 use serde_json::Value;
 
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource::{self, ResourceType};
 use crate::sim::selector::{LabelSelector, label_key_problem, label_value_problem};

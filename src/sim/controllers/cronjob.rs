@@ -3,7 +3,6 @@
 //! `suspend` and `concurrencyPolicy`, tracks `active` and `lastScheduleTime`/
 //! `lastSuccessfulTime`, and keeps the finished Jobs' history within its limits.
 
-use crate::sim::object::At;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -17,6 +16,7 @@ use super::pods::controller_ref;
 use super::{Controller, Ctx};
 use crate::sim::clock::{format_timestamp, now_rfc3339};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::store::{Change, ChangeKind, DeleteOptions, ObjectKey, StoredObject};
 

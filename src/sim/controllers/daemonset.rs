@@ -2,7 +2,6 @@
 //! taints), pinned with node affinity on the node's name; pods on nodes that no longer fit go,
 //! and template changes roll out one unavailable pod at a time.
 
-use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use super::pods::{PodName, PodView, controller_ref, pod_from_template, template_
 use super::scheduler::placeable;
 use super::{Controller, Ctx, set_count};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource;
 use crate::sim::store::{Change, ChangeKind, DeleteOptions, ObjectKey, StoredObject};

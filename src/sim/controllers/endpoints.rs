@@ -2,7 +2,6 @@
 //! `Endpoints` object and an `EndpointSlice` listing the pods it selects, ready ones as
 //! addresses and the rest as not ready, with target ports resolved by name or number.
 
-use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
@@ -11,6 +10,7 @@ use serde_json::{Value, json};
 use super::index::key_of;
 use super::pods::{PodView, controller_ref};
 use super::{Controller, Ctx};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource;
 use crate::sim::selector::LabelSelector;

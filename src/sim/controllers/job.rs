@@ -2,7 +2,6 @@
 //! (conditions `SuccessCriteriaMet` and `Complete`), or fails the Job once more than
 //! `backoffLimit` pods failed (`FailureTarget` and `Failed`, reason `BackoffLimitExceeded`).
 
-use crate::sim::object::At;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use super::pods::{PodName, PodView, controller_ref, pod_from_template};
 use super::{Controller, Ctx, set_count};
 use crate::sim::clock::now_rfc3339;
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::store::{Change, ChangeKind, DeleteOptions, ObjectKey, StoredObject};
 

@@ -1,10 +1,10 @@
 //! The simulated nodes: created when the cluster has none, and read back as the few facts
 //! the scheduler and the kubelet need (capacity, labels, taints, addresses, pod CIDR).
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::quantity;
+use crate::sim::object::At;
 use crate::sim::object::{str_at, string_map};
 use crate::sim::resource;
 use crate::sim::status::ApiError;

@@ -2,11 +2,11 @@
 //! readiness and availability, building pods from templates, controller references and the
 //! `pod-template-hash`.
 
-use crate::sim::object::At;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::sim::clock::{Clock, parse_timestamp};
+use crate::sim::object::At;
 use crate::sim::store::StoredObject;
 
 pub const TEMPLATE_HASH_LABEL: &str = "pod-template-hash";

@@ -2,7 +2,6 @@
 //! bounded bursts, deleting the least useful first) and reports replicas, ready and available
 //! counts with `observedGeneration`.
 
-use crate::sim::object::At;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +13,7 @@ use super::index::{OwnerIndex, key_of};
 use super::pods::{PodName, PodView, controller_ref, is_active, pod_from_template};
 use super::{Controller, Ctx, set_count};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::status::ApiError;
 use crate::sim::store::{Change, ChangeKind, DeleteOptions, ObjectKey, StoredObject};

@@ -3,7 +3,6 @@
 //! `percentageOfNodesToScore` does). Pods nothing fits get `PodScheduled=False/Unschedulable`
 //! and a FailedScheduling event, and are retried when nodes change.
 
-use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use super::nodes::NodeInfo;
 use super::{Controller, Ctx, quantity};
 use crate::sim::clock::now_rfc3339;
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource;
 use crate::sim::store::{Change, ChangeKind, ObjectKey, StoredObject};

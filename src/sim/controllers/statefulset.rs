@@ -3,7 +3,6 @@
 //! `Parallel` policy), removed from the highest ordinal down, and updated highest first; the
 //! template's revisions are kept as ControllerRevisions.
 
-use crate::sim::object::At;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +13,7 @@ use super::index::{OwnerIndex, key_of};
 use super::pods::{PodName, PodView, controller_ref, pod_from_template, template_hash};
 use super::{Controller, Ctx, set_count};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::status::ApiError;
 use crate::sim::store::{Change, ChangeKind, DeleteOptions, ObjectKey, StoredObject};

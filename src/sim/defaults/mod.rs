@@ -6,9 +6,9 @@ mod workload;
 
 pub use service::Allocations;
 
-use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
+use crate::sim::object::At;
 use crate::sim::object::{metadata_mut, str_at};
 use crate::sim::resource::{self, ResourceType};
 

@@ -1,9 +1,9 @@
 //! Defaults of the workload kinds (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob).
 
-use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use super::{Write, child, pod::pod_spec, set_default};
+use crate::sim::object::At;
 use crate::sim::resource::{self, GroupResource};
 
 pub fn workload(gr: &GroupResource, object: &mut Value, write: Write<'_>) {

@@ -4,11 +4,11 @@
 //! before but leaves out now are removed. Ownership from other writes (update, patch) is not
 //! tracked, so apply never reports conflicts.
 
-use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use super::keys::{ListStrategy, list_strategy};
 use super::strategic::strategic_merge;
+use crate::sim::object::At;
 use crate::sim::status::ApiError;
 
 /// Identity fields, never part of a field set.

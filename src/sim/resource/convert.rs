@@ -1,11 +1,11 @@
 //! Conversion between how objects are stored and the version a request names: custom
 //! resources change `apiVersion` only; `events.k8s.io/v1` Events map onto core v1 Events.
 
-use crate::sim::object::At;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::{EVENTS_V1, ResourceType};
+use crate::sim::object::At;
 use crate::sim::store::StoredObject;
 
 /// Core v1 field ↔ events.k8s.io/v1 field.

@@ -1,9 +1,9 @@
 //! CustomResourceDefinitions: checking one, and the resource type it makes the simulator serve.
 
-use crate::sim::object::At;
 use serde_json::Value;
 
 use super::{GroupResource, PrinterColumn, Propagation, ResourceType, SCALE, STATUS, ScalePaths};
+use crate::sim::object::At;
 use crate::sim::status::Cause;
 
 const ALL_VERBS: &[&str] = &[

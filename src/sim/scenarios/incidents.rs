@@ -1,7 +1,6 @@
 //! Single-incident scenarios, each one deployment in `default` whose pods go wrong in one
 //! recognisable way, and the delayed bad rollout of `rollout-stuck`.
 
-use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -9,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::build::App;
 use super::{Seed, seed_in};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::store::Store;
 

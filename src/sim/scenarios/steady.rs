@@ -3,7 +3,6 @@
 //! (scheduled, Running, Ready, with their start-up logs), so a large scenario serves every pod
 //! as soon as it starts. The controllers then find nothing to do but keep them.
 
-use crate::sim::object::At;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -16,6 +15,7 @@ use crate::sim::controllers::kubelet::logs::startup_lines;
 use crate::sim::controllers::kubelet::pod_run::{Placement, PodRun};
 use crate::sim::controllers::nodes::{CONTROL_PLANE_TAINT, NodeInfo};
 use crate::sim::controllers::pods::{PodName, controller_ref, pod_from_template, template_hash};
+use crate::sim::object::At;
 use crate::sim::parallel;
 use crate::sim::resource;
 use crate::sim::status::ApiError;

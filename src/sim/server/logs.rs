@@ -1,6 +1,5 @@
 //! `pods/{name}/log`: a container's log as plain text, optionally followed as it grows.
 
-use crate::sim::object::At;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -12,6 +11,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use super::call::Call;
 use super::respond;
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource;
 use crate::sim::status::ApiError;

@@ -7,7 +7,6 @@
 //! The socket closes when every port's connection has ended, when the pod goes away, or when
 //! the simulator stops.
 
-use crate::sim::object::At;
 use axum::extract::FromRequestParts;
 use axum::extract::Request;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -23,6 +22,7 @@ use tokio::sync::{broadcast, mpsc};
 use super::App;
 use super::path::ResourcePath;
 use crate::sim::network::{PortOwner, pod_alive};
+use crate::sim::object::At;
 use crate::sim::resource::PODS;
 use crate::sim::status::ApiError;
 use crate::sim::store::ChangeKind;

@@ -1,6 +1,5 @@
 //! The `status` and `scale` subresources.
 
-use crate::sim::object::At;
 use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use axum::response::Response;
@@ -9,6 +8,7 @@ use serde_json::{Value, json};
 use super::call::Call;
 use super::write::apply_patch;
 use super::{body, read, respond};
+use crate::sim::object::At;
 use crate::sim::object::{set_pointer, str_at};
 use crate::sim::patch;
 use crate::sim::resource::{ScalePaths, convert};

@@ -1,6 +1,5 @@
 //! create, update, patch, delete and deletecollection.
 
-use crate::sim::object::At;
 use axum::body::Body;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -10,6 +9,7 @@ use serde_json::{Value, json};
 use super::call::Call;
 use super::read::list_options;
 use super::{body, respond};
+use crate::sim::object::At;
 use crate::sim::patch::{self, Patch, PatchType};
 use crate::sim::resource::{self, Propagation, convert};
 use crate::sim::status::ApiError;

@@ -1,6 +1,5 @@
 //! Writes only cluster components make, which change more than one part of an object at once.
 
-use crate::sim::object::At;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -9,6 +8,7 @@ use super::Store;
 use super::change::ChangeKind;
 use super::object::StoredObject;
 use crate::sim::clock::now_rfc3339;
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::status::ApiError;
 

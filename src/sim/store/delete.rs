@@ -1,6 +1,5 @@
 //! Deletion: preconditions, pod grace periods, finalizers, propagation policies and namespaces.
 
-use crate::sim::object::At;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +10,7 @@ use super::object::StoredObject;
 use super::state::{GraceTimer, ObjectKey, State};
 use super::{DeleteOptions, DeleteOutcome};
 use crate::sim::clock::{format_timestamp, now_rfc3339};
+use crate::sim::object::At;
 use crate::sim::object::{metadata_mut, str_at};
 use crate::sim::resource::{self, GroupResource, Propagation, ResourceType};
 use crate::sim::status::{ApiError, Subject};

@@ -1,10 +1,10 @@
 //! One stored object: its JSON serialized once, plus the few fields lists, selectors and the
 //! garbage collector read without parsing it.
 
-use crate::sim::object::At;
 use bytes::Bytes;
 use serde_json::Value;
 
+use crate::sim::object::At;
 use crate::sim::object::{str_at, string_map};
 use crate::sim::resource::ResourceType;
 

@@ -1,7 +1,6 @@
 //! Create and update semantics: server-set metadata, defaulting, validation, optimistic
 //! concurrency on resourceVersion, status/main separation and generation tracking.
 
-use crate::sim::object::At;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -12,6 +11,7 @@ use super::state::State;
 use super::{Target, WriteOptions};
 use crate::sim::clock::now_rfc3339;
 use crate::sim::defaults::{self, Write};
+use crate::sim::object::At;
 use crate::sim::object::{metadata_mut, spec_equal, str_at};
 use crate::sim::resource::{self, GroupResource, ResourceType, split_api_version};
 use crate::sim::status::{ApiError, Cause, Subject};

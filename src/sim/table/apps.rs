@@ -1,9 +1,9 @@
 //! Tables of the apps kinds: Deployments, ReplicaSets, StatefulSets, DaemonSets, ControllerRevisions.
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, containers_and_images, int_at, name_column, or_none, since};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::selector::label_selector_string;
 

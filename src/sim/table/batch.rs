@@ -1,6 +1,5 @@
 //! Tables of Jobs and CronJobs.
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{
@@ -8,6 +7,7 @@ use super::{
     since,
 };
 use crate::sim::clock::parse_timestamp;
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::selector::label_selector_string;
 

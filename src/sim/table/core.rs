@@ -1,10 +1,10 @@
 //! Tables of the core kinds: Services, ConfigMaps, Secrets, Namespaces, Nodes, Endpoints,
 //! EndpointSlices and ServiceAccounts.
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, name_column, or_none, since};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 
 fn name_and_age(object: &Value, now: jiff::Timestamp) -> (Value, Value) {

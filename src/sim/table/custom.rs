@@ -1,10 +1,10 @@
 //! Tables of CustomResourceDefinitions (NAME, CREATED AT) and of custom resources (NAME AGE,
 //! or the CRD's `additionalPrinterColumns`).
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Column, Printer, age_column, col, name_column, since};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 use crate::sim::resource::{ResourceType, crd::json_path_to_pointer};
 

@@ -8,9 +8,9 @@ mod custom;
 mod events;
 mod pods;
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
+use crate::sim::object::At;
 use crate::sim::resource::{self, ResourceType};
 
 pub use age::{human_duration, since};

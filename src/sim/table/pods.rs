@@ -1,9 +1,9 @@
 //! The Pod table: READY, STATUS (the reason kubectl derives from container states), RESTARTS.
 
-use crate::sim::object::At;
 use serde_json::{Value, json};
 
 use super::{Printer, age_column, col, name_column, since};
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 
 pub fn printer() -> Printer {

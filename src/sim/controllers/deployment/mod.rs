@@ -8,7 +8,6 @@ pub mod revisions;
 pub mod rolling;
 pub mod status;
 
-use crate::sim::object::At;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +19,7 @@ use super::index::{OwnerIndex, key_of};
 use super::pods::{template_hash, templates_equal};
 use super::{Controller, Ctx};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::selector::LabelSelector;
 use crate::sim::status::ApiError;

@@ -1,7 +1,6 @@
 //! Reporting a Deployment's progress: its status counts and conditions, the progress
 //! deadline, and trimming old revisions once a rollout is complete.
 
-use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -14,6 +13,7 @@ use crate::sim::clock::parse_timestamp;
 use crate::sim::controllers::Ctx;
 use crate::sim::controllers::pods::templates_equal;
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::store::{DeleteOptions, StoredObject};
 

@@ -2,10 +2,10 @@
 //! `pod-template-hash`, revision annotations, copied `kubernetes.io/change-cause`), revision
 //! numbers, and which old ones to delete past `revisionHistoryLimit`.
 
-use crate::sim::object::At;
 use serde_json::{Map, Value, json};
 
 use crate::sim::controllers::pods::{TEMPLATE_HASH_LABEL, controller_ref};
+use crate::sim::object::At;
 use crate::sim::store::StoredObject;
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";

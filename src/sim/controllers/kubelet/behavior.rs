@@ -12,11 +12,11 @@
 //! 4. Pods with `restartPolicy` `Never` or `OnFailure` (Jobs) run for
 //!    `sim.kubevibe.dev/run-seconds` (default 5) of simulated time and exit 0.
 
-use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 
 pub const BEHAVIOR_ANNOTATION: &str = "sim.kubevibe.dev/behavior";

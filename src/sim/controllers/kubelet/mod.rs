@@ -7,7 +7,6 @@ pub mod lifecycle;
 pub mod logs;
 pub mod pod_run;
 
-use crate::sim::object::At;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use super::index::key_of;
 use super::nodes::NodeInfo;
 use super::{Controller, Ctx};
 use crate::sim::events::{EventSpec, EventType, Involved, Source};
+use crate::sim::object::At;
 use crate::sim::resource;
 use crate::sim::store::{Change, ChangeKind, ObjectKey, StoredObject};
 use lifecycle::{Report, Surroundings};

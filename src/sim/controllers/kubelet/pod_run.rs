@@ -1,7 +1,6 @@
 //! A pod as the kubelet runs it: its containers' state machines, its addresses, and the pod
 //! status rendered from them (phase, conditions, container statuses).
 
-use crate::sim::object::At;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -15,6 +14,7 @@ use super::lifecycle::{
 use super::logs::voice_of;
 use crate::sim::clock::{Clock, now_rfc3339};
 use crate::sim::controllers::pods::stable_hash;
+use crate::sim::object::At;
 use crate::sim::object::str_at;
 
 #[derive(Clone, Debug)]
